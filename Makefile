@@ -54,7 +54,7 @@ WARD	   := $(OUT)/ward
 .PHONY: all tests test demo bench fuzz install clean deps format check-format
 .DEFAULT_GOAL := all
 
-all: $(WARD) $(TOOL_BIN)
+all: $(SKELETONS) $(WARD) $(TOOL_BIN)
 
 tests: all $(UNIT_BIN) $(UNIT_SAN) $(BPFT_BIN)
 
