@@ -53,6 +53,7 @@ WARD	   := $(OUT)/ward
 
 .PHONY: all tests test demo bench fuzz install clean deps format check-format
 .DEFAULT_GOAL := all
+.SECONDARY: $(BPF_OBJ)
 
 all: $(SKELETONS) $(WARD) $(TOOL_BIN)
 
