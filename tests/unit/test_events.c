@@ -301,7 +301,8 @@ static void test_policy_rejected_line_escapes_errors(void **state)
 	assert_line(&line,
 		    "{\"ts\":\"2026-12-03T18:17:57.123456Z\",\"event\":\"policy-rejected\","
 		    "\"path\":\"p.yaml\",\"errors\":[\"p.yaml:3:5: error: unknown key 'devcies' "
-		    "(did you mean 'devices'?)\",\"p.yaml:9:1: error: bad name \\\"x\\\\y\\\"\\n\"]}");
+		    "(did you mean 'devices'?)\","
+		    "\"p.yaml:9:1: error: bad name \\\"x\\\\y\\\"\\n\"]}");
 
 	assert_int_equal(ward_event_format_policy_rejected(&line, EXAMPLE_TS_NS, "p.yaml", NULL, 0),
 			 0);
