@@ -104,7 +104,8 @@ wait_for_lines() {
 	return 1
 }
 
-"$WARD" tail --events "$EV" -f -n 1 >"$DIR/follow" 2>"$DIR/follow.err" &
+: >"$DIR/follow"
+"$WARD" tail --events "$EV" -f -n 1 >>"$DIR/follow" 2>"$DIR/follow.err" &
 TAIL_PID=$!
 wait_for_lines "$DIR/follow" 1
 stop_line 1 >>"$EV"
