@@ -19,15 +19,7 @@
 #ifndef WARD_ABI_H
 #define WARD_ABI_H
 
-#ifdef __bpf__
 #include <linux/types.h>
-#else
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-#endif
 
 #define WARD_ABI_VERSION 1
 
