@@ -45,23 +45,23 @@ bool ward_prefix_contains(const struct ward_prefix *prefix, const uint8_t addr[1
 	return ward_bits_equal(prefix->addr, addr, prefix->plen);
 }
 
-bool ward_addr_is_v4(const uint8_t addr[16])
+bool ward_ip_is_v4(const uint8_t addr[16])
 {
 	return !memcmp(addr, v4_mapped_head, sizeof(v4_mapped_head));
 }
 
-void ward_addr_from_v4(uint8_t out[16], const uint8_t v4[4])
+void ward_ip_from_v4(uint8_t out[16], const uint8_t v4[4])
 {
 	memcpy(out, v4_mapped_head, sizeof(v4_mapped_head));
 	memcpy(out + 12, v4, 4);
 }
 
-int ward_addr_parse(const char *text, uint8_t out[16], bool *is_v4)
+int ward_ip_parse(const char *text, uint8_t out[16], bool *is_v4)
 {
 	uint8_t v4[4];
 
 	if (inet_pton(AF_INET, text, v4) == 1) {
-		ward_addr_from_v4(out, v4);
+		ward_ip_from_v4(out, v4);
 		*is_v4 = true;
 		return 0;
 	}
@@ -72,17 +72,17 @@ int ward_addr_parse(const char *text, uint8_t out[16], bool *is_v4)
 	return -EINVAL;
 }
 
-void ward_addr_format(const uint8_t addr[16], char *buf)
+void ward_ip_format(const uint8_t addr[16], char *buf)
 {
-	if (ward_addr_is_v4(addr))
-		inet_ntop(AF_INET, addr + 12, buf, WARD_ADDR_STR_MAX);
+	if (ward_ip_is_v4(addr))
+		inet_ntop(AF_INET, addr + 12, buf, WARD_IP_STR_MAX);
 	else
-		inet_ntop(AF_INET6, addr, buf, WARD_ADDR_STR_MAX);
+		inet_ntop(AF_INET6, addr, buf, WARD_IP_STR_MAX);
 }
 
 void ward_prefix_format(const struct ward_prefix *prefix, char *buf, size_t size)
 {
-	char addr[WARD_ADDR_STR_MAX];
+	char addr[WARD_IP_STR_MAX];
 	unsigned int plen = prefix->plen;
 	unsigned int host_len = 128;
 
@@ -91,7 +91,7 @@ void ward_prefix_format(const struct ward_prefix *prefix, char *buf, size_t size
 		return;
 	}
 
-	ward_addr_format(prefix->addr, addr);
+	ward_ip_format(prefix->addr, addr);
 	if (prefix->is_v4) {
 		plen -= 96;
 		host_len = 32;

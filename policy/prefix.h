@@ -15,7 +15,7 @@
 #include "policy.h"
 
 /* Enough for "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" and its NUL. */
-#define WARD_ADDR_STR_MAX 46
+#define WARD_IP_STR_MAX 46
 
 /* A range of 16-bit ports needs at most this many prefixes (2 * 16 - 2). */
 #define WARD_PORT_PREFIXES_MAX 30
@@ -36,19 +36,19 @@ void ward_bits_mask(uint8_t *bits, size_t nbytes, unsigned int plen);
 bool ward_prefix_contains(const struct ward_prefix *prefix, const uint8_t addr[16]);
 
 /* True when @addr is IPv4-mapped (::ffff:a.b.c.d). */
-bool ward_addr_is_v4(const uint8_t addr[16]);
+bool ward_ip_is_v4(const uint8_t addr[16]);
 
 /* Set @out to the IPv4-mapped form of the IPv4 address @v4 (network order bytes). */
-void ward_addr_from_v4(uint8_t out[16], const uint8_t v4[4]);
+void ward_ip_from_v4(uint8_t out[16], const uint8_t v4[4]);
 
 /*
  * Parse an IPv4 or IPv6 host address into the 16-byte form. Returns 0, or
  * -EINVAL when @text is not an address.
  */
-int ward_addr_parse(const char *text, uint8_t out[16], bool *is_v4);
+int ward_ip_parse(const char *text, uint8_t out[16], bool *is_v4);
 
-/* Write @addr as text into @buf (WARD_ADDR_STR_MAX bytes): dotted for IPv4-mapped. */
-void ward_addr_format(const uint8_t addr[16], char *buf);
+/* Write @addr as text into @buf (WARD_IP_STR_MAX bytes): dotted for IPv4-mapped. */
+void ward_ip_format(const uint8_t addr[16], char *buf);
 
 /* Write @prefix as text ("198.18.0.0/24", "2001:db8::/32", "any" for ::/0). */
 void ward_prefix_format(const struct ward_prefix *prefix, char *buf, size_t size);

@@ -82,7 +82,7 @@ static inline void pb_addr(const char *text, uint8_t out[16], bool want_v4)
 {
 	bool is_v4;
 
-	assert_int_equal(ward_addr_parse(text, out, &is_v4), 0);
+	assert_int_equal(ward_ip_parse(text, out, &is_v4), 0);
 	assert_int_equal(is_v4, want_v4);
 }
 
@@ -148,7 +148,7 @@ static inline void pb_peer(struct ward_rule *rule, const char *text)
 
 	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - text) : (int)strlen(text),
 		 text);
-	assert_int_equal(ward_addr_parse(addr, pfx->addr, &pfx->is_v4), 0);
+	assert_int_equal(ward_ip_parse(addr, pfx->addr, &pfx->is_v4), 0);
 	if (slash)
 		plen = atoi(slash + 1);
 	if (plen < 0)

@@ -82,8 +82,8 @@ static struct ward_query query(uint32_t iface, enum ward_direction dir, const ch
 	memset(&q, 0, sizeof(q));
 	q.iface = iface;
 	q.direction = dir;
-	assert_int_equal(ward_addr_parse(src, q.src, &q.is_v4), 0);
-	assert_int_equal(ward_addr_parse(dst, q.dst, &v4), 0);
+	assert_int_equal(ward_ip_parse(src, q.src, &q.is_v4), 0);
+	assert_int_equal(ward_ip_parse(dst, q.dst, &v4), 0);
 	assert_int_equal(v4, q.is_v4);
 	q.proto = proto;
 	if (proto == PB_TCP || proto == PB_UDP) {
@@ -319,7 +319,7 @@ static void test_wrong_vlan(void **state)
 
 	q.direction = WARD_DIR_TO_DEVICE;
 	memcpy(q.src, q.dst, 16);
-	assert_int_equal(ward_addr_parse("198.18.0.21", q.dst, &q.is_v4), 0);
+	assert_int_equal(ward_ip_parse("198.18.0.21", q.dst, &q.is_v4), 0);
 	v = judge(*state, &q);
 	assert_dropped(&v, 0, WARD_REASON_WRONG_VLAN);
 }

@@ -19,7 +19,7 @@ static void parse(const char *text, uint8_t out[16])
 {
 	bool is_v4;
 
-	assert_int_equal(ward_addr_parse(text, out, &is_v4), 0);
+	assert_int_equal(ward_ip_parse(text, out, &is_v4), 0);
 }
 
 /* Comparison stops at the prefix length, including inside a byte. */
@@ -78,18 +78,18 @@ static void test_addr_parse_maps_ipv4(void **state)
 	uint8_t addr[16];
 	bool is_v4;
 
-	assert_int_equal(ward_addr_parse("198.18.0.21", addr, &is_v4), 0);
+	assert_int_equal(ward_ip_parse("198.18.0.21", addr, &is_v4), 0);
 	assert_true(is_v4);
 	assert_memory_equal(addr, want, 16);
-	assert_true(ward_addr_is_v4(addr));
+	assert_true(ward_ip_is_v4(addr));
 
-	assert_int_equal(ward_addr_parse("2001:db8::21", addr, &is_v4), 0);
+	assert_int_equal(ward_ip_parse("2001:db8::21", addr, &is_v4), 0);
 	assert_false(is_v4);
-	assert_false(ward_addr_is_v4(addr));
+	assert_false(ward_ip_is_v4(addr));
 
-	assert_int_equal(ward_addr_parse("198.18.0.256", addr, &is_v4), -EINVAL);
-	assert_int_equal(ward_addr_parse("198.18.0.0/24", addr, &is_v4), -EINVAL);
-	assert_int_equal(ward_addr_parse("", addr, &is_v4), -EINVAL);
+	assert_int_equal(ward_ip_parse("198.18.0.256", addr, &is_v4), -EINVAL);
+	assert_int_equal(ward_ip_parse("198.18.0.0/24", addr, &is_v4), -EINVAL);
+	assert_int_equal(ward_ip_parse("", addr, &is_v4), -EINVAL);
 }
 
 /* Addresses and prefixes print as an operator writes them. */
@@ -99,7 +99,7 @@ static void test_format_addresses_and_prefixes(void **state)
 	char buf[64];
 
 	parse("198.18.1.0", pfx.addr);
-	ward_addr_format(pfx.addr, buf);
+	ward_ip_format(pfx.addr, buf);
 	assert_string_equal(buf, "198.18.1.0");
 	ward_prefix_format(&pfx, buf, sizeof(buf));
 	assert_string_equal(buf, "198.18.1.0/24");
