@@ -10,6 +10,7 @@
 #include "log.h"
 
 static const struct ward_command commands[] = {
+	{ "tail", "show recent events, one a line; -f follows them", cmd_tail },
 	{ "version", "show versions and the kernel features found", cmd_version },
 };
 
