@@ -10,6 +10,7 @@
 #include "log.h"
 
 static const struct ward_command commands[] = {
+	{ "check", "validate a policy file and say how big it is", cmd_check },
 	{ "version", "show versions and the kernel features found", cmd_version },
 };
 
