@@ -393,7 +393,8 @@ static void check_claims(struct devices_ctx *ctx)
 	char what[WARD_ADDR_STRLEN + 16];
 	size_t i;
 
-	qsort(c->v, c->n, sizeof(*c->v), cmp_claim);
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_claim);
 	for (i = 0; i < c->n; i++) {
 		if (!first || first->is_mac != c->v[i].is_mac ||
 		    memcmp(first->bytes, c->v[i].bytes, 16)) {

@@ -282,6 +282,8 @@ void ward_names_sort(struct ward_loader *ld, struct ward_names *names, const cha
 	uint32_t first, later;
 	size_t i, kept = 0;
 
+	if (names->count == 0)
+		return;
 	/* Node indexes grow through the file, so the first place of a name sorts first. */
 	qsort_r(names->refs, names->count, sizeof(*names->refs), cmp_names, ld);
 	for (i = 0; i < names->count; i++) {

@@ -112,21 +112,29 @@ void ward_report_addr(struct ward_loader *ld, uint32_t n, enum ward_addr_status 
 	}
 }
 
-/* "a -> b -> a": the chain of sets from @from's place in the chain back to it. */
-static void chain_text(struct ward_loader *ld, const struct ward_set *from, char *buf,
-		       size_t size)
+/* "a -> b -> c -> @next": the sets being resolved from the @from-th one, then @next. */
+static void chain_text(struct ward_loader *ld, unsigned int from, const struct ward_set *next,
+		       char *buf, size_t size)
 {
 	struct ward_sets *sets = ld->sets;
 	size_t used = 0;
-	unsigned int i = 0;
+	unsigned int i;
 
-	while (i < sets->depth && &sets->items[sets->chain[i]] != from)
-		i++;
-	for (; i < sets->depth && used < size; i++)
+	for (i = from; i < sets->depth && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, "%s -> ",
 					 ward_text(ld, sets->items[sets->chain[i]].key));
 	if (used < size)
-		snprintf(buf + used, size - used, "%s", ward_text(ld, from->key));
+		snprintf(buf + used, size - used, "%s", ward_text(ld, next->key));
+}
+
+/* Where @set is in the chain of sets being resolved. */
+static unsigned int chain_place(const struct ward_sets *sets, const struct ward_set *set)
+{
+	unsigned int i = 0;
+
+	while (i < sets->depth && &sets->items[sets->chain[i]] != set)
+		i++;
+	return i;
 }
 
 static bool resolve_list(struct ward_loader *ld, uint32_t list, struct pvec *vec);
@@ -154,17 +162,16 @@ static bool append_set(struct ward_loader *ld, uint32_t n, struct ward_set *set,
 	char chain[2048];
 
 	if (set->state == SET_VISITING) {
-		chain_text(ld, set, chain, sizeof(chain));
+		chain_text(ld, chain_place(ld->sets, set), set, chain, sizeof(chain));
 		ward_diag_error(ld->diags, ward_pos_of(ld, n), "set '%s' includes itself: %s",
 				ward_text(ld, set->key), chain);
 		return false;
 	}
 	if (set->state == SET_NEW && ld->sets->depth == WARD_SET_MAX_DEPTH) {
-		chain_text(ld, &ld->sets->items[ld->sets->chain[0]], chain, sizeof(chain));
+		chain_text(ld, 0, set, chain, sizeof(chain));
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
-				"sets nest more than %d deep here (%s -> %s); the limit is %d",
-				WARD_SET_MAX_DEPTH, chain, ward_text(ld, set->key),
-				WARD_SET_MAX_DEPTH);
+				"sets nest more than %d deep here (%s); the limit is %d",
+				WARD_SET_MAX_DEPTH, chain, WARD_SET_MAX_DEPTH);
 		return false;
 	}
 	if (set->state == SET_NEW && !resolve_set(ld, set))
