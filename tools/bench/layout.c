@@ -141,7 +141,7 @@ struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uin
 	return p;
 
 free_policy:
-	bench_policy_free(p);
+	ward_policy_free(p);
 	return NULL;
 }
 
@@ -151,24 +151,4 @@ void bench_policy_change_one(struct ward_policy *policy)
 
 	rule->ports[0].lo++;
 	rule->ports[0].hi++;
-}
-
-void bench_policy_free(struct ward_policy *policy)
-{
-	if (!policy)
-		return;
-	for (size_t i = 0; i < policy->ndevices; i++) {
-		struct ward_device *dev = &policy->devices[i];
-
-		for (size_t k = 0; k < dev->nrules[WARD_DIR_FROM_DEVICE]; k++) {
-			free(dev->rules[WARD_DIR_FROM_DEVICE][k].peers);
-			free(dev->rules[WARD_DIR_FROM_DEVICE][k].ports);
-		}
-		free(dev->rules[WARD_DIR_FROM_DEVICE]);
-		free(dev->ipv4);
-		free(dev->name);
-	}
-	free(policy->devices);
-	free(policy->ifaces);
-	free(policy);
 }

@@ -51,13 +51,12 @@ struct ward_policy;
  * The policy of @ndevices devices with @nrules outbound rules each on
  * interface @iface, built in memory as the loader would build it from YAML,
  * so that the benchmark does not time the YAML parser. Returns NULL when
- * out of memory; free with bench_policy_free().
+ * out of memory; free with ward_policy_free().
  */
 struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uint32_t nrules);
 
 /* Change one rule of one device (the first device's first rule's port). */
 void bench_policy_change_one(struct ward_policy *policy);
 
-void bench_policy_free(struct ward_policy *policy);
 
 #endif /* BENCH_LAYOUT_H */
