@@ -15,18 +15,17 @@
 static bool store(struct ward_diags *diags, struct ward_diag *d)
 {
 	struct ward_diag *items;
-	size_t cap;
 
 	if (diags->count >= WARD_DIAG_MAX)
 		return false;
-	/* Grow by doubling: count is a power of two exactly when the array is full. */
-	if (diags->count == 0 || (diags->count & (diags->count - 1)) == 0) {
-		cap = diags->count ? diags->count * 2 : 1;
-		items = realloc(diags->items, cap * sizeof(*items));
-		if (!items)
-			return false;
-		diags->items = items;
-	}
+	/*
+	 * Grow by one: other code (the compiler) appends to the same array the
+	 * same way, and at most WARD_DIAG_MAX diagnostics are ever stored.
+	 */
+	items = realloc(diags->items, (diags->count + 1) * sizeof(*items));
+	if (!items)
+		return false;
+	diags->items = items;
 	diags->items[diags->count++] = *d;
 	return true;
 }

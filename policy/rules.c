@@ -365,8 +365,13 @@ static bool read_what(struct ward_loader *ld, const struct ward_field *f, struct
 
 	if (f[R_SERVICE].key)
 		return use_service(ld, f, rule);
-	ok = read_match(ld, f, &m) && match_copy(ld, &m, rule);
-	match_release(&m);
+	/* The rule takes what was read: the arrays are its own from here on. */
+	ok = read_match(ld, f, &m);
+	rule->proto = m.proto;
+	rule->ports = m.ports;
+	rule->nports = m.nports;
+	rule->icmp_types = m.icmp;
+	rule->nicmp = m.nicmp;
 	return ok;
 }
 

@@ -136,6 +136,11 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+static bool control_char(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+}
+
 /* Refuse bytes that are not UTF-8 text, saying where the first one is. */
 static int check_text(const char *buf, size_t len, struct ward_diags *diags)
 {
@@ -144,6 +149,12 @@ static int check_text(const char *buf, size_t len, struct ward_diags *diags)
 	size_t i = 0, n;
 
 	while (i < len) {
+		/* Most of a policy is printable ASCII: step over it first. */
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			pos.col++;
+			i++;
+			continue;
+		}
 		n = utf8_len(s + i, len - i);
 		if (n == 0) {
 			ward_diag_error(diags, pos,
@@ -151,8 +162,7 @@ static int check_text(const char *buf, size_t len, struct ward_diags *diags)
 					"UTF-8 text", s[i]);
 			return -EINVAL;
 		}
-		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') ||
-		    s[i] == 0x7f) {
+		if (control_char(s[i])) {
 			ward_diag_error(diags, pos,
 					"control character 0x%02x; a policy file must be text",
 					s[i]);
