@@ -48,12 +48,15 @@ BPFT_COMMON := $(filter-out $(BPFT_SRC),$(wildcard tests/bpf/*.c))
 BPFT_BIN   := $(BPFT_SRC:tests/bpf/%.c=$(OUT)/tests/bpf/%)
 TOOL_SRC   := $(wildcard tools/*.c)
 TOOL_BIN   := $(TOOL_SRC:tools/%.c=$(OUT)/tools/%)
+BENCH_OBJ  := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard tools/bench/*.c))
 
 WARD	   := $(OUT)/ward
 
 .PHONY: all tests test demo bench fuzz install clean deps format check-format
 .DEFAULT_GOAL := all
-.SECONDARY: $(BPF_OBJ)
+# Keep every intermediate: tests and benchmarks load the BPF objects, and
+# relinking a test should not recompile its object.
+.SECONDARY:
 
 all: $(SKELETONS) $(WARD) $(TOOL_BIN)
 
@@ -69,6 +72,10 @@ test: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUT=$(OUT) tools/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)OUT=$(OUT) JSON=$(JSON) tools/bench.sh
 
 $(OUT)/bpf/%.bpf.o: bpf/%.bpf.c
 	$(call msg,BPF,$@)
@@ -104,6 +111,12 @@ $(WARD): $(OUT)/obj/agent/main.o $(OUT)/libward.a
 $(OUT)/tools/%: $(OUT)/obj/tools/%.o $(OUT)/libward.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+
+# The benchmark is split over tools/bench/*.c, linked into the one binary.
+$(OUT)/tools/bench: $(OUT)/obj/tools/bench.o $(BENCH_OBJ) $(OUT)/libward.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -lm -o $@
 
 $(OUT)/tests/unit/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libward.a
 	$(call msg,LINK,$@)

@@ -19,16 +19,8 @@
 #ifndef WARD_ABI_H
 #define WARD_ABI_H
 
-#ifdef __bpf__
 #include <linux/types.h>
 #include <linux/bpf.h> /* struct bpf_spin_lock */
-#else
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-#endif
 
 #define WARD_ABI_VERSION 1
 
@@ -239,11 +231,7 @@ struct ward_rate_key {
 struct ward_rate_state {
 	__u64 tokens_milli; /* tokens x 1000 */
 	__u64 last_ns;
-#ifdef __bpf__
-	struct bpf_spin_lock lock;
-#else
-	__u32 lock; /* struct bpf_spin_lock, the datapath's alone */
-#endif
+	struct bpf_spin_lock lock; /* the datapath's alone */
 	__u32 pad;
 };
 
