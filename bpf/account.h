@@ -21,8 +21,8 @@ struct judge {
 	__u64 now;
 	__u32 slot;
 	__u32 ifindex;
-	__u32 dev_id;		   /* WARD_DEVICE_NONE: no device */
-	__u32 len;		   /* frame length */
+	__u32 dev_id; /* WARD_DEVICE_NONE: no device */
+	__u32 len;    /* frame length */
 	__u8 dir;
 };
 
@@ -111,7 +111,7 @@ static __always_inline __u64 event_take(const struct judge *j, __u8 type, __u8 r
 		.proto = p->has_addrs ? p->proto : 0,
 		.type = type,
 	};
-	struct ward_suppress fresh = { .last_ns = j->now };
+	struct ward_suppress fresh = {.last_ns = j->now};
 	struct ward_suppress *s;
 
 	__builtin_memcpy(key.src, p->src, 16);
@@ -168,7 +168,7 @@ static __always_inline void host_seen(const struct judge *j)
 {
 	const struct pkt *p = j->p;
 	int from_host = j->dir == WARD_DIR_FROM_DEVICE;
-	struct ward_host_key key = { .ifindex = j->ifindex };
+	struct ward_host_key key = {.ifindex = j->ifindex};
 	__u8 seen = 1;
 
 	__builtin_memcpy(key.mac, from_host ? p->src_mac : p->dst_mac, 6);

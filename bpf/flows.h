@@ -22,9 +22,9 @@ static __always_inline struct ward_stats *stats(void)
 static __always_inline __u8 tmo_class_of(__u8 proto, __u8 flags)
 {
 	if (proto == PROTO_TCP)
-		return (flags & WARD_FLOW_SEEN_REPLY) && !(flags & WARD_FLOW_CLOSING) ?
-			       WARD_TMO_TCP_ESTABLISHED :
-			       WARD_TMO_TCP_TRANSITORY;
+		return (flags & WARD_FLOW_SEEN_REPLY) && !(flags & WARD_FLOW_CLOSING)
+			       ? WARD_TMO_TCP_ESTABLISHED
+			       : WARD_TMO_TCP_TRANSITORY;
 	if (proto == PROTO_UDP)
 		return WARD_TMO_UDP;
 	if (is_icmp_proto(proto))
@@ -90,8 +90,8 @@ static __always_inline int flow_same_link(const struct judge *j, const struct wa
 static __always_inline void flow_refresh(const struct judge *j, const struct ward_flow_key *key,
 					 struct ward_flow *f, int critical)
 {
-	int opener = (f->flags & WARD_FLOW_OPENED_IN) ? j->dir == WARD_DIR_TO_DEVICE :
-							 j->dir == WARD_DIR_FROM_DEVICE;
+	int opener = (f->flags & WARD_FLOW_OPENED_IN) ? j->dir == WARD_DIR_TO_DEVICE
+						      : j->dir == WARD_DIR_FROM_DEVICE;
 	__u8 flags = f->flags;
 
 	if (key->proto == PROTO_TCP) {
@@ -170,8 +170,8 @@ created:
 static __always_inline void frag_remember(const struct judge *j)
 {
 	const struct pkt *p = j->p;
-	struct ward_frag_key key = { .id = p->frag_id, .proto = p->frag_proto };
-	struct ward_frag val = { .first_ns = j->now, .device_id = j->dev_id };
+	struct ward_frag_key key = {.id = p->frag_id, .proto = p->frag_proto};
+	struct ward_frag val = {.first_ns = j->now, .device_id = j->dev_id};
 	struct ward_stats *st;
 
 	if (p->frag != FRAG_FIRST)
@@ -189,7 +189,7 @@ static __always_inline void frag_remember(const struct judge *j)
 static __always_inline int frag_follows(const struct judge *j)
 {
 	const struct pkt *p = j->p;
-	struct ward_frag_key key = { .id = p->frag_id, .proto = p->frag_proto };
+	struct ward_frag_key key = {.id = p->frag_id, .proto = p->frag_proto};
 	struct ward_frag *f;
 
 	__builtin_memcpy(key.src, p->src, 16);

@@ -9,9 +9,9 @@
 #ifndef WARD_BPF_JUDGE_H
 #define WARD_BPF_JUDGE_H
 
-#define PEER_FULL_PREFIX    (WARD_PEER_BASE_PREFIX + 128)
-#define SERVICE_PORT_PREFIX (WARD_SERVICE_BASE_PREFIX + 16)
-#define MILLI		    1000ULL
+#define PEER_FULL_PREFIX	  (WARD_PEER_BASE_PREFIX + 128)
+#define SERVICE_PORT_PREFIX	  (WARD_SERVICE_BASE_PREFIX + 16)
+#define MILLI			  1000ULL
 #define NSEC_PER_MILLI_TOKEN_RATE 1000000ULL /* ns x tokens/s per milli-token */
 
 /* Step 2: by MAC, else by address, within the frame's interface. */
@@ -19,8 +19,8 @@ static __always_inline void find_device(struct judge *j)
 {
 	const struct pkt *p = j->p;
 	int from = j->dir == WARD_DIR_FROM_DEVICE;
-	struct ward_mac_key mk = { .iface_id = j->iface->iface_id };
-	struct ward_ip_key ik = { .iface_id = j->iface->iface_id };
+	struct ward_mac_key mk = {.iface_id = j->iface->iface_id};
+	struct ward_ip_key ik = {.iface_id = j->iface->iface_id};
 	const __u8 *mac = from ? p->src_mac : p->dst_mac;
 	__u32 *id = NULL;
 	void *inner;
@@ -52,7 +52,7 @@ static __always_inline void find_device(struct judge *j)
 /* @addr is one of the device's declared addresses. */
 static __always_inline int owns_addr(const struct judge *j, const __u8 *addr)
 {
-	struct ward_ip_key ik = { .iface_id = j->iface->iface_id };
+	struct ward_ip_key ik = {.iface_id = j->iface->iface_id};
 	__u32 *id;
 	void *inner;
 
@@ -129,12 +129,12 @@ struct rule_query {
 static __always_inline __u64 rules_match(const struct judge *j, const struct rule_query *q)
 {
 	__u32 dev_dir = j->dev_id << 1 | q->dir;
-	struct ward_peer_key pk = { .prefixlen = PEER_FULL_PREFIX, .dev_dir = dev_dir };
+	struct ward_peer_key pk = {.prefixlen = PEER_FULL_PREFIX, .dev_dir = dev_dir};
 	struct ward_service_key sk = {
 		.prefixlen = q->has_port ? SERVICE_PORT_PREFIX : WARD_SERVICE_BASE_PREFIX,
 		.dev_dir = dev_dir,
 		.proto = q->proto,
-		.port = { q->port[0], q->port[1] },
+		.port = {q->port[0], q->port[1]},
 	};
 	__u64 *peers, *services, any;
 	void *inner;
@@ -150,8 +150,8 @@ static __always_inline __u64 rules_match(const struct judge *j, const struct rul
 	if (!inner)
 		return 0;
 	services = bpf_map_lookup_elem(inner, &sk);
-	any = q->dir == WARD_DIR_FROM_DEVICE ? j->dev->any_proto_rules[WARD_DIR_FROM_DEVICE] :
-					      j->dev->any_proto_rules[WARD_DIR_TO_DEVICE];
+	any = q->dir == WARD_DIR_FROM_DEVICE ? j->dev->any_proto_rules[WARD_DIR_FROM_DEVICE]
+					     : j->dev->any_proto_rules[WARD_DIR_TO_DEVICE];
 	return *peers & ((services ? *services : 0) | any);
 }
 
@@ -207,8 +207,8 @@ static __always_inline int rate_allows(const struct judge *j)
 {
 	__u32 rate = j->dev->new_flows_per_s;
 	__u64 cap = rate * MILLI;
-	struct ward_rate_key key = { .slot = j->slot, .device_id = j->dev_id };
-	struct ward_rate_state fresh = { .tokens_milli = cap, .last_ns = j->now };
+	struct ward_rate_key key = {.slot = j->slot, .device_id = j->dev_id};
+	struct ward_rate_state fresh = {.tokens_milli = cap, .last_ns = j->now};
 	struct ward_rate_state *b;
 	__u64 elapsed, add;
 	int ok;

@@ -29,105 +29,113 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_ARRAY);
-		__uint(map_flags, BPF_F_INNER_MAP);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(__u32));
-		__uint(value_size, sizeof(struct ward_config));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_ARRAY);
+			__uint(map_flags, BPF_F_INNER_MAP);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(__u32));
+			__uint(value_size, sizeof(struct ward_config));
+		});
 } ward_config SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_HASH);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(__u32));
-		__uint(value_size, sizeof(struct ward_iface_info));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_HASH);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(__u32));
+			__uint(value_size, sizeof(struct ward_iface_info));
+		});
 } ward_ifaces SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_HASH);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(struct ward_mac_key));
-		__uint(value_size, sizeof(__u32));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_HASH);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(struct ward_mac_key));
+			__uint(value_size, sizeof(__u32));
+		});
 } ward_dev_mac SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_HASH);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(struct ward_ip_key));
-		__uint(value_size, sizeof(__u32));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_HASH);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(struct ward_ip_key));
+			__uint(value_size, sizeof(__u32));
+		});
 } ward_dev_ip SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_ARRAY);
-		__uint(map_flags, BPF_F_INNER_MAP);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(__u32));
-		__uint(value_size, sizeof(struct ward_dev_info));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_ARRAY);
+			__uint(map_flags, BPF_F_INNER_MAP);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(__u32));
+			__uint(value_size, sizeof(struct ward_dev_info));
+		});
 } ward_devices SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-		__uint(map_flags, BPF_F_NO_PREALLOC);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(struct ward_peer_key));
-		__uint(value_size, sizeof(__u64));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+			__uint(map_flags, BPF_F_NO_PREALLOC);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(struct ward_peer_key));
+			__uint(value_size, sizeof(__u64));
+		});
 } ward_peers SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-		__uint(map_flags, BPF_F_NO_PREALLOC);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(struct ward_service_key));
-		__uint(value_size, sizeof(__u64));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+			__uint(map_flags, BPF_F_NO_PREALLOC);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(struct ward_service_key));
+			__uint(value_size, sizeof(__u64));
+		});
 } ward_services SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, WARD_SLOTS);
 	__type(key, __u32);
-	__array(values, struct {
-		__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-		__uint(max_entries, 1);
-		__uint(key_size, sizeof(__u32));
-		__uint(value_size, sizeof(struct ward_counters));
-	});
+	__array(
+		values, struct {
+			__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+			__uint(max_entries, 1);
+			__uint(key_size, sizeof(__u32));
+			__uint(value_size, sizeof(struct ward_counters));
+		});
 } ward_counters SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, WARD_SLOTS * WARD_MAX_DEVICES);
+	__uint(max_entries, WARD_SLOTS *WARD_MAX_DEVICES);
 	__type(key, struct ward_rate_key);
 	__type(value, struct ward_rate_state);
 } ward_rate SEC(".maps");

@@ -11,61 +11,61 @@
 #ifndef WARD_BPF_PARSE_H
 #define WARD_BPF_PARSE_H
 
-#define ETH_P_8021Q_	  0x8100
-#define ETH_P_8021AD_	  0x88a8
-#define ETH_P_QINQ1_	  0x9100
-#define ETH_P_QINQ2_	  0x9200
-#define ETH_P_IPV4_	  0x0800
-#define ETH_P_IPV6_	  0x86dd
-#define ETH_P_ARP_	  0x0806
-#define ETH_P_LLDP_	  0x88cc
-#define ETH_HDR_LEN	  14
-#define VLAN_HDR_LEN	  4
-#define VLAN_VID_MASK_	  0x0fff
+#define ETH_P_8021Q_   0x8100
+#define ETH_P_8021AD_  0x88a8
+#define ETH_P_QINQ1_   0x9100
+#define ETH_P_QINQ2_   0x9200
+#define ETH_P_IPV4_    0x0800
+#define ETH_P_IPV6_    0x86dd
+#define ETH_P_ARP_     0x0806
+#define ETH_P_LLDP_    0x88cc
+#define ETH_HDR_LEN    14
+#define VLAN_HDR_LEN   4
+#define VLAN_VID_MASK_ 0x0fff
 
-#define ARP_HDR_LEN	  8
-#define ARP_ETH_IP_LEN	  28 /* header + two (MAC, IPv4) pairs */
-#define ARP_OP_REPLY	  2
-#define ARP_SPA_OFF	  14
+#define ARP_HDR_LEN    8
+#define ARP_ETH_IP_LEN 28 /* header + two (MAC, IPv4) pairs */
+#define ARP_OP_REPLY   2
+#define ARP_SPA_OFF    14
 
-#define IPV4_MIN_HLEN	  20
-#define IPV4_MF		  0x2000
-#define IPV4_OFFSET_MASK  0x1fff
-#define IPOPT_EOL_	  0
-#define IPOPT_NOP_	  1
-#define IPOPT_RR_	  7
-#define IPOPT_LSRR_	  131
-#define IPOPT_SSRR_	  137
+#define IPV4_MIN_HLEN	 20
+#define IPV4_MF		 0x2000
+#define IPV4_OFFSET_MASK 0x1fff
+#define IPOPT_EOL_	 0
+#define IPOPT_NOP_	 1
+#define IPOPT_RR_	 7
+#define IPOPT_LSRR_	 131
+#define IPOPT_SSRR_	 137
 
-#define IPV6_HLEN	  40
-#define IPV6_EXT_MIN_LEN  8
-#define NH_HOP		  0
-#define NH_ROUTING	  43
-#define NH_FRAGMENT	  44
-#define NH_ESP		  50
-#define NH_AUTH		  51
-#define NH_NONE		  59
-#define NH_DSTOPTS	  60
-#define IPV6_FRAG_M	  0x0001
-#define IPV6_EXT_MAX_LEN  2048 /* (255 + 1) * 8 */
+#define IPV6_HLEN	 40
+#define IPV6_EXT_MIN_LEN 8
+#define NH_HOP		 0
+#define NH_ROUTING	 43
+#define NH_FRAGMENT	 44
+#define NH_ESP		 50
+#define NH_AUTH		 51
+#define NH_NONE		 59
+#define NH_DSTOPTS	 60
+#define IPV6_FRAG_M	 0x0001
+#define IPV6_EXT_MAX_LEN 2048 /* (255 + 1) * 8 */
 /* Where the stages start at the latest: after Ethernet, two tags and the IP header. */
-#define L3_MAX_START	  (ETH_HDR_LEN + WARD_MAX_VLAN_TAGS * VLAN_HDR_LEN)
+#define L3_MAX_START	   (ETH_HDR_LEN + WARD_MAX_VLAN_TAGS * VLAN_HDR_LEN)
 #define IPV6_EXT_MAX_START (L3_MAX_START + IPV6_HLEN)
-#define L4_MAX_START	  (IPV6_EXT_MAX_START + WARD_MAX_IPV6_EXT_HDRS * IPV6_EXT_MAX_LEN)
+#define L4_MAX_START	   (IPV6_EXT_MAX_START + WARD_MAX_IPV6_EXT_HDRS * IPV6_EXT_MAX_LEN)
 
-#define PROTO_ICMP	  1
-#define PROTO_TCP	  6
-#define PROTO_UDP	  17
-#define PROTO_ICMPV6	  58
+#define PROTO_ICMP   1
+#define PROTO_TCP    6
+#define PROTO_UDP    17
+#define PROTO_ICMPV6 58
 
-#define TCP_MIN_HLEN	  20
-#define TCP_FLAGS_END	  14 /* the flags byte is the 14th */
-#define TCP_FIN		  0x01
-#define TCP_SYN		  0x02
-#define TCP_RST		  0x04
-#define TCP_ACK		  0x10
-#define UDP_HLEN	  8
-#define ICMP_HLEN	  8
+#define TCP_MIN_HLEN  20
+#define TCP_FLAGS_END 14 /* the flags byte is the 14th */
+#define TCP_FIN	      0x01
+#define TCP_SYN	      0x02
+#define TCP_RST	      0x04
+#define TCP_ACK	      0x10
+#define UDP_HLEN      8
+#define ICMP_HLEN     8
 
 #define ICMP_ECHO_REPLY_  0
 #define ICMP_UNREACH_	  3
@@ -82,8 +82,8 @@
 #define ICMP6_NA	  136
 #define ICMP6_NA_TARGET	  8 /* offset of the target address */
 
-#define DHCP_SERVER_PORT  67
-#define DHCP_CLIENT_PORT  68
+#define DHCP_SERVER_PORT 67
+#define DHCP_CLIENT_PORT 68
 
 /* What the frame carries, as far as the judge is concerned. */
 enum pkt_kind {
@@ -108,24 +108,24 @@ struct pkt {
 	__u8 claim[16]; /* address an ARP reply or a neighbour advertisement claims */
 	__u8 src_mac[6];
 	__u8 dst_mac[6];
-	__u16 vlan;	    /* innermost tag, 0: untagged */
-	__u16 sport;	    /* network order */
-	__u16 dport;	    /* network order */
+	__u16 vlan;  /* innermost tag, 0: untagged */
+	__u16 sport; /* network order */
+	__u16 dport; /* network order */
 	__u32 frag_id;
-	__u8 frag_proto;    /* protocol of the fragmented datagram */
-	__u8 l2_broken;	    /* Ethernet or VLAN header unusable */
-	__u8 reason;	    /* WARD_REASON_* that the frame earns by its bytes alone */
-	__u8 kind;	    /* enum pkt_kind */
-	__u8 has_addrs;	    /* src and dst are valid */
+	__u8 frag_proto; /* protocol of the fragmented datagram */
+	__u8 l2_broken;	 /* Ethernet or VLAN header unusable */
+	__u8 reason;	 /* WARD_REASON_* that the frame earns by its bytes alone */
+	__u8 kind;	 /* enum pkt_kind */
+	__u8 has_addrs;	 /* src and dst are valid */
 	__u8 is_v4;
 	__u8 proto;
-	__u8 has_l4;	    /* ports, or ICMP type and code, are valid */
-	__u8 frag;	    /* enum pkt_frag */
+	__u8 has_l4; /* ports, or ICMP type and code, are valid */
+	__u8 frag;   /* enum pkt_frag */
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 has_claim;
-	__u8 is_icmp_err;   /* key is the quoted packet's (when quote_ok) */
+	__u8 is_icmp_err; /* key is the quoted packet's (when quote_ok) */
 	__u8 quote_ok;
 	__u8 flowable;	    /* key is this packet's flow */
 	__u8 is_echo;	    /* ICMP echo request or reply */
@@ -270,8 +270,7 @@ static __always_inline void parse_ipv4(struct cursor *c, struct pkt *p)
 	if (tot_len < hlen || c->pos + tot_len > c->end)
 		goto malformed;
 	if (hlen > IPV4_MIN_HLEN) {
-		p->reason = scan_ipv4_options(c->pos + IPV4_MIN_HLEN, c->end,
-					      hlen - IPV4_MIN_HLEN);
+		p->reason = scan_ipv4_options(c->pos + IPV4_MIN_HLEN, c->end, hlen - IPV4_MIN_HLEN);
 		if (p->reason)
 			return;
 	}
@@ -359,7 +358,7 @@ malformed:
  */
 static __always_inline int ipv6_ext_walk(void *data, void *end, struct pkt *p, __u32 off)
 {
-	struct cursor c = { .end = end };
+	struct cursor c = {.end = end};
 	__u8 nh = p->proto;
 
 	if (off > IPV6_EXT_MAX_START)
@@ -558,7 +557,7 @@ static __always_inline void parse_icmp(struct cursor *c, struct pkt *p, __u8 dir
  */
 static __always_inline void parse_l4(void *data, void *end, struct pkt *p, __u32 off, __u8 dir)
 {
-	struct cursor c = { .end = end };
+	struct cursor c = {.end = end};
 	int dev_sent = dir == WARD_DIR_FROM_DEVICE;
 	__u16 sport, dport;
 
@@ -594,7 +593,7 @@ static __always_inline void parse_l4(void *data, void *end, struct pkt *p, __u32
  */
 static __always_inline int parse_l2_arp(void *data, void *end, int offload_vlan, struct pkt *p)
 {
-	struct cursor c = { .pos = data, .end = end };
+	struct cursor c = {.pos = data, .end = end};
 	__u16 eth_proto = 0;
 
 	parse_l2(&c, p, offload_vlan, &eth_proto);
@@ -625,7 +624,7 @@ static __always_inline int parse_l2_arp(void *data, void *end, int offload_vlan,
  */
 static __always_inline int parse_l3(void *data, void *end, struct pkt *p, __u32 off)
 {
-	struct cursor c = { .end = end };
+	struct cursor c = {.end = end};
 
 	if (off > L3_MAX_START) {
 		p->l2_broken = 1;
