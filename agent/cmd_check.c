@@ -16,13 +16,12 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: ward check POLICY\n\n"
-		"Validate the policy file POLICY and compile it into the datapath's map\n"
-		"entries, without touching the kernel. Every error and warning is printed as\n"
-		"FILE:LINE:COLUMN: error|warning: MESSAGE; a valid policy gets a one-line\n"
-		"summary. Exit status: 0 valid (warnings allowed), 1 invalid (also over a\n"
-		"limit of the datapath) or unreadable, 2 wrong usage.\n");
+	fprintf(out, "usage: ward check POLICY\n\n"
+		     "Validate the policy file POLICY and compile it into the datapath's map\n"
+		     "entries, without touching the kernel. Every error and warning is printed as\n"
+		     "FILE:LINE:COLUMN: error|warning: MESSAGE; a valid policy gets a one-line\n"
+		     "summary. Exit status: 0 valid (warnings allowed), 1 invalid (also over a\n"
+		     "limit of the datapath) or unreadable, 2 wrong usage.\n");
 }
 
 static size_t count_rules(const struct ward_policy *policy)
@@ -51,8 +50,9 @@ static void print_summary(const char *path, const struct ward_policy *policy,
 	size_t warnings = count_warnings(diags);
 
 	printf("%s: valid: %zu devices, %zu rules, %zu sets, %zu services, %zu interfaces, "
-	       "%zu map entries", path, policy->ndevices, count_rules(policy), policy->nsets,
-	       policy->nservices, policy->nifaces, count_entries(compiled));
+	       "%zu map entries",
+	       path, policy->ndevices, count_rules(policy), policy->nsets, policy->nservices,
+	       policy->nifaces, count_entries(compiled));
 	if (warnings)
 		printf(", %zu warning%s", warnings, warnings == 1 ? "" : "s");
 	printf("\n");
@@ -61,7 +61,7 @@ static void print_summary(const char *path, const struct ward_policy *policy,
 static int check(const char *path)
 {
 	struct ward_compiled *compiled = NULL;
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_policy *policy;
 	int ret;
 
@@ -89,8 +89,8 @@ static int check(const char *path)
 int cmd_check(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int opt;
 

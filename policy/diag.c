@@ -33,7 +33,7 @@ static bool store(struct ward_diags *diags, struct ward_diag *d)
 static void vdiag(struct ward_diags *diags, enum ward_severity severity, struct ward_pos pos,
 		  const char *fmt, va_list ap)
 {
-	struct ward_diag d = { .severity = severity, .pos = pos };
+	struct ward_diag d = {.severity = severity, .pos = pos};
 
 	if (severity == WARD_SEV_ERROR)
 		diags->nerrors++;

@@ -93,7 +93,7 @@ static void masked(const struct ward_prefix *p, unsigned int plen, struct ward_p
 	*out = *p;
 	out->plen = (uint8_t)plen;
 	for (i = plen; i < 128; i++)
-		out->addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		out->addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 }
 
 /*
@@ -117,7 +117,7 @@ static bool peer_covered(const struct ward_rule *a, const bool *lens, const stru
 
 static bool peers_cover(const struct ward_rule *a, const struct ward_rule *b)
 {
-	bool lens[129] = { false };
+	bool lens[129] = {false};
 	size_t i;
 
 	for (i = 0; i < a->npeers; i++)

@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define NSETS	  64
-#define NGROUPS	  16
-#define NIFACES	  4
+#define NSETS	    64
+#define NGROUPS	    16
+#define NIFACES	    4
 #define MAX_DEVICES (250 * 256)
 
-static const char *const services[] = { "dicom", "hl7", "https", "ntp", "dns", "syslog" };
+static const char *const services[] = {"dicom", "hl7", "https", "ntp", "dns", "syslog"};
 
 #define NSERVICES (sizeof(services) / sizeof(services[0]))
 
@@ -68,8 +68,8 @@ static void print_rule(int dev, int j, const char *peer_key)
 		       peer_key, set, 160 + j, port, port + 10, port + 40);
 		break;
 	case 2:
-		printf("{ %s: [srv-%d, \"2001:db8:%x::/48\"], proto: udp, ports: [%d] }\n", peer_key,
-		       set, 0x100 + j, port);
+		printf("{ %s: [srv-%d, \"2001:db8:%x::/48\"], proto: udp, ports: [%d] }\n",
+		       peer_key, set, 0x100 + j, port);
 		break;
 	default:
 		printf("{ %s: [198.18.%d.0/24], proto: icmp, icmp: [echo-request, %d] }\n",
@@ -105,8 +105,10 @@ int main(int argc, char **argv)
 
 	if (argc != 3 || (devices = atoi(argv[1])) < 1 || devices > MAX_DEVICES ||
 	    (rules = atoi(argv[2])) < 0 || rules > 128) {
-		fprintf(stderr, "usage: genpolicy DEVICES RULES\n"
-				"  DEVICES 1 to %d, RULES per device 0 to 128\n", MAX_DEVICES);
+		fprintf(stderr,
+			"usage: genpolicy DEVICES RULES\n"
+			"  DEVICES 1 to %d, RULES per device 0 to 128\n",
+			MAX_DEVICES);
 		return 2;
 	}
 
