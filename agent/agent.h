@@ -13,12 +13,12 @@
 
 #include "compile.h"
 #include "events.h"
+#include "maps.h"
 #include "pins.h"
 #include "policy.h"
 #include "watch.h"
 
 struct ward_bpf;
-struct ward_maps;
 struct ring_buffer;
 
 struct agent_iface {
@@ -40,7 +40,7 @@ struct agent {
 	const char *pin_dir;
 
 	struct ward_bpf *skel;
-	struct ward_maps *maps;
+	struct ward_maps maps;		/* borrowed from skel->obj */
 	int xdp_fd;			/* the programs in force */
 	int tc_fd;
 	int old_xdp_fd;			/* an older ward's, to replace; -1 when none */

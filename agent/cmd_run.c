@@ -483,7 +483,7 @@ static int start(struct agent *agent)
 	err = load_programs(agent);
 	if (err)
 		return WARD_EXIT_KERNEL;
-	err = ward_maps_open(agent->skel->obj, &agent->maps);
+	err = ward_maps_from_object(&agent->maps, agent->skel->obj);
 	if (err) {
 		pr_err("cannot open ward's policy maps: %s", strerror(-err));
 		return WARD_EXIT_KERNEL;
@@ -528,7 +528,7 @@ static void stop(struct agent *agent)
 		close(agent->link_fd);
 	if (agent->sig_fd >= 0)
 		close(agent->sig_fd);
-	ward_maps_close(agent->maps);
+	ward_maps_close(&agent->maps);
 	for (i = 0; i < 2; i++)
 		agent_names_free(&agent->names[i]);
 	ward_policy_free(agent->policy);

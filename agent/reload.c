@@ -165,7 +165,7 @@ static int install_maps(struct agent *agent, const struct ward_compiled *compile
 	int err;
 
 	agent_ifindexes(agent, ifindex);
-	err = ward_maps_install(agent->maps, compiled, ifindex, agent->nifaces);
+	err = ward_maps_install(&agent->maps, compiled, ifindex, agent->nifaces);
 	if (err)
 		pr_err("the kernel refused the maps of policy generation %llu: %s",
 		       (unsigned long long)compiled->config.generation, strerror(-err));
@@ -295,7 +295,7 @@ int agent_events_lost(struct agent *agent, uint64_t *lost)
 	*lost = 0;
 	n = agent->state.ndevices + agent->state.nifaces;
 	for (i = 0; i < n; i++) {
-		err = ward_maps_counters(agent->maps, i, &c);
+		err = ward_maps_counters(&agent->maps, i, &c);
 		if (err)
 			return err;
 		for (r = 0; r < WARD_REASON_COUNT; r++)
