@@ -47,6 +47,7 @@ PIN_DIR=/sys/fs/bpf/ward-test-$P
 SAMPLES=$WORK/samples.tsv
 IPERF_PID=
 WARD_PID=
+STARTED=	# every server and agent started, checked gone at exit
 
 log() {
 	echo "bench: $*" >&2
@@ -74,9 +75,37 @@ cleanup() {
 		umount "$BPFFS" 2>/dev/null
 	fi
 	for ns in "$NS_DEV" "$NS_GW" "$NS_SRV"; do
+		kill_ns_pids "$ns"
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$WORK"
+	check_gone
+}
+
+# A process this script started that outlives it is a failure of the run.
+check_gone() {
+	local pid
+
+	for pid in $STARTED; do
+		if kill -0 "$pid" 2>/dev/null; then
+			log "process $pid that the benchmark started is still running"
+			exit 1
+		fi
+	done
+}
+
+# Anything still running in one of our namespaces was started by this script.
+kill_ns_pids() {
+	local pids
+
+	pids=$(ip netns pids "$1" 2>/dev/null) || return 0
+	[ -n "$pids" ] || return 0
+	log "stopping what is left in $1: $pids"
+	# shellcheck disable=SC2086
+	kill $pids 2>/dev/null
+	sleep 0.2
+	# shellcheck disable=SC2086
+	kill -9 $pids 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -155,6 +184,7 @@ start_ward() {
 	in_ns "$NS_GW" "$WARD" run --policy "$WORK/iperf.yaml" --pin-dir "$PIN_DIR" \
 		--events "$WORK/events.jsonl" >"$WORK/ward.log" 2>&1 &
 	WARD_PID=$!
+	STARTED="$STARTED $WARD_PID"
 	for i in $(seq 50); do
 		grep -q '"event":"attached"' "$WORK/events.jsonl" 2>/dev/null && return 0
 		kill -0 "$WARD_PID" 2>/dev/null || break
@@ -206,8 +236,10 @@ run_iperf() {
 	fi
 	write_iperf_policy
 	write_nft_rules
-	in_ns "$NS_SRV" iperf3 -s -p "$IPERF_PORT" >/dev/null 2>&1 &
+	# ip execs iperf3, so $! is the server itself
+	ip netns exec "$NS_SRV" iperf3 -s -p "$IPERF_PORT" >/dev/null 2>&1 &
 	IPERF_PID=$!
+	STARTED="$STARTED $IPERF_PID"
 	sleep 0.3
 
 	for r in $(seq "$ROUNDS"); do
