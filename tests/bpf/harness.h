@@ -45,8 +45,8 @@ uint32_t harness_ifindex(struct harness *h, unsigned iface_id);
 /*
  * Run one frame through XDP (WARD_DIR_FROM_DEVICE) or TC (WARD_DIR_TO_DEVICE)
  * on interface @iface_id; returns 0 and sets *@pass to 1 (XDP_PASS /
- * TC_ACT_OK) or 0 (drop). The kernel refuses TC frames shorter than an
- * Ethernet header (14 bytes): -EINVAL.
+ * TC_ACT_OK) or 0 (drop). The kernel (6.18) refuses TC frames of an
+ * Ethernet header or less (14 bytes or fewer): -EINVAL.
  */
 int harness_run(struct harness *h, enum ward_direction dir, unsigned iface_id, const void *frame,
 		size_t len, int *pass);
