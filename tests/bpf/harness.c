@@ -304,6 +304,43 @@ int harness_age_flows(struct harness *h, uint64_t delta_ns)
 	return err;
 }
 
+/* Delete every entry of the hash @fd. */
+static int clear_map(int fd, size_t key_size)
+{
+	char key[64];
+
+	if (key_size > sizeof(key))
+		return -E2BIG;
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+int harness_forget(struct harness *h)
+{
+	static const struct {
+		enum ward_shared_map map;
+		size_t key_size;
+	} state[] = {
+		{ WARD_MM_FLOWS, sizeof(struct ward_flow_key) },
+		{ WARD_MM_FLOWS_CRITICAL, sizeof(struct ward_flow_key) },
+		{ WARD_MM_FRAGS, sizeof(struct ward_frag_key) },
+		{ WARD_MM_EVENT_SUPPRESS, sizeof(struct ward_suppress_key) },
+		{ WARD_MM_RATE, sizeof(struct ward_rate_key) },
+		{ WARD_MM_HOSTS_SEEN, sizeof(struct ward_host_key) },
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(state) / sizeof(state[0]); i++) {
+		err = clear_map(h->maps.fd[state[i].map], state[i].key_size);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int count_keys(int fd, size_t key_size)
 {
 	char key[64], next[64];

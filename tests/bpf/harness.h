@@ -65,6 +65,13 @@ int harness_events(struct harness *h, struct ward_event *events, int max);
  */
 int harness_age_flows(struct harness *h, uint64_t delta_ns);
 
+/*
+ * Forget what the datapath remembers between packets: tracked flows (both
+ * tables), fragments, event suppression, rate buckets and hosts seen, so the
+ * next frame is judged as the first one. Returns 0 or -errno.
+ */
+int harness_forget(struct harness *h);
+
 /* Number of tracked flows, shared and critical tables together (or -errno). */
 int harness_flow_count(struct harness *h);
 
