@@ -112,7 +112,7 @@ struct pkt {
 	__u16 sport; /* network order */
 	__u16 dport; /* network order */
 	__u32 frag_id;
-	__u8 frag_proto; /* protocol of the fragmented datagram */
+	__u8 frag_proto; /* protocol of the fragmented datagram (IPv4; IPv6: 0) */
 	__u8 l2_broken;	 /* Ethernet or VLAN header unusable */
 	__u8 reason;	 /* WARD_REASON_* that the frame earns by its bytes alone */
 	__u8 kind;	 /* enum pkt_kind */
@@ -321,8 +321,11 @@ static __always_inline __u32 ipv6_ext_len(struct cursor *c, struct pkt *p, __u8 
 	frag_off = bpf_ntohs(*(__u16 *)(h + 2));
 	if ((frag_off >> 3) == 0 && !(frag_off & IPV6_FRAG_M))
 		return IPV6_EXT_MIN_LEN; /* atomic fragment: an ordinary packet */
+	/*
+	 * RFC 8200 4.5: only the first fragment's next header counts, later
+	 * ones may say anything, so IPv6 fragments are matched without it.
+	 */
 	__builtin_memcpy(&p->frag_id, h + 4, 4);
-	p->frag_proto = h[0];
 	if (frag_off >> 3) {
 		p->frag = FRAG_LATER;
 		p->proto = h[0];
