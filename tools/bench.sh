@@ -14,7 +14,8 @@
 #
 # Everything it creates carries the prefix wb<pid> and goes away on exit,
 # whatever happens. Tunables (environment): BENCH_ROUNDS, BENCH_REPEAT,
-# BENCH_SIZES, BENCH_IPERF_TIME, BENCH_OUT (where the JSON and the plot go),
+# BENCH_SIZES, BENCH_IPERF_TIME, BENCH_EVENT_TIME, BENCH_OUT (where the JSON
+# and the plot go),
 # JSON=1 (also write $BENCH_OUT/bench.json).
 set -u
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 REPEAT=${BENCH_REPEAT:-1000000}
 SIZES=${BENCH_SIZES:-1,10,100,1000,10000}
 IPERF_TIME=${BENCH_IPERF_TIME:-5}
+EVENT_TIME=${BENCH_EVENT_TIME:-10}
 JSON=${JSON:-}
 WARD=${WARD:-$OUT/ward}
 
@@ -319,6 +321,7 @@ main() {
 
 	"$OUT/tools/bench" --netns "$NS_GW" --iface "$IF_GD" --rounds "$ROUNDS" \
 		--repeat "$REPEAT" --sizes "$SIZES" --samples "$SAMPLES" \
+		--events "$WORK/events-b6.jsonl" --event-seconds "$EVENT_TIME" \
 		${XDPF_ID:+--xdp-filter-id "$XDPF_ID"} --plot "$BENCH_OUT/bench-b3.dat" \
 		"${json_arg[@]}" || return 1
 	[ -n "$JSON" ] && log "JSON: $BENCH_OUT/bench.json"
