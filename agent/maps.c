@@ -77,6 +77,7 @@ static void maps_reset(struct ward_maps *maps)
 		maps->slot_fd[i] = -1;
 	for (int i = 0; i < WARD_MM_COUNT; i++)
 		maps->fd[i] = -1;
+	maps->has_kept = false;
 	maps->owned = false;
 }
 
@@ -146,6 +147,9 @@ close_maps:
 
 void ward_maps_close(struct ward_maps *maps)
 {
+	for (int i = 0; maps->has_kept && i < 2 * WARD_SM_COUNT; i++)
+		if (maps->kept[i / WARD_SM_COUNT][i % WARD_SM_COUNT] >= 0)
+			close(maps->kept[i / WARD_SM_COUNT][i % WARD_SM_COUNT]);
 	if (maps->owned) {
 		for (int i = 0; i < WARD_SM_COUNT; i++)
 			if (maps->slot_fd[i] >= 0)
@@ -367,7 +371,7 @@ static int fill_inner(enum ward_slot_map map, int fd, const struct ward_compiled
 }
 
 /* Create, fill and install in @slot the inner map of @map. */
-static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot,
+static int install_inner(struct ward_maps *maps, enum ward_slot_map map, uint32_t slot,
 			 const struct ward_compiled *c, const uint32_t *ifindex)
 {
 	int fd, err;
@@ -381,9 +385,19 @@ static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, u
 	if (bpf_map_update_elem(maps->slot_fd[map], &slot, &fd, BPF_ANY)) {
 		err = -errno;
 		pr_err("map %s: cannot install slot %u: %s", slot_names[map], slot, strerror(-err));
+		goto close_inner;
 	}
+	if (!maps->has_kept)
+		for (int i = 0; i < 2 * WARD_SM_COUNT; i++)
+			maps->kept[i / WARD_SM_COUNT][i % WARD_SM_COUNT] = -1;
+	maps->has_kept = true;
+	if (maps->kept[slot][map] >= 0)
+		close(maps->kept[slot][map]);
+	maps->kept[slot][map] = fd;
+	return 0;
+
 close_inner:
-	close(fd); /* the outer map holds its own reference */
+	close(fd);
 	return err;
 }
 
@@ -436,7 +450,7 @@ int ward_maps_active_slot(const struct ward_maps *maps, uint32_t *slot)
 	return 0;
 }
 
-int ward_maps_install(const struct ward_maps *maps, const struct ward_compiled *compiled,
+int ward_maps_install(struct ward_maps *maps, const struct ward_compiled *compiled,
 		      const uint32_t *ifindex, size_t nifindex)
 {
 	struct ward_active active = {0};
@@ -478,8 +492,12 @@ int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uin
 	uint32_t id;
 	int fd;
 
-	if (map >= WARD_SM_COUNT)
+	if (map >= WARD_SM_COUNT || slot > 1)
 		return -EINVAL;
+	if (maps->has_kept && maps->kept[slot][map] >= 0) {
+		fd = dup(maps->kept[slot][map]);
+		return fd < 0 ? -errno : fd;
+	}
 	if (bpf_map_lookup_elem(maps->slot_fd[map], &slot, &id))
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);

@@ -54,6 +54,13 @@ struct ward_maps {
 	int slot_fd[WARD_SM_COUNT];
 	int fd[WARD_MM_COUNT];
 	bool owned; /* close the descriptors in ward_maps_close() */
+	/*
+	 * The inner maps this process installed, by slot, always closed by
+	 * ward_maps_close(): finding an inner map by id needs CAP_SYS_ADMIN,
+	 * which the agent does not keep, so it reads counters through these.
+	 */
+	int kept[2][WARD_SM_COUNT];
+	bool has_kept; /* kept[][] is set: a zeroed struct holds none */
 };
 
 /* The map name (as pinned) of a per-policy map and of a shared map. */
@@ -75,7 +82,7 @@ void ward_maps_close(struct ward_maps *maps);
  * @nifindex interfaces (nifindex must equal compiled->nifaces). On error the
  * slot in force is unchanged.
  */
-int ward_maps_install(const struct ward_maps *maps, const struct ward_compiled *compiled,
+int ward_maps_install(struct ward_maps *maps, const struct ward_compiled *compiled,
 		      const uint32_t *ifindex, size_t nifindex);
 
 /* The slot in force (0 or 1). */
@@ -96,7 +103,10 @@ int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward
 /* The datapath-wide counters (WARD_MAP_STATS), summed over CPUs. */
 int ward_maps_stats(const struct ward_maps *maps, struct ward_stats *out);
 
-/* A new descriptor of the inner map of @map in @slot (the caller closes it). */
+/*
+ * A new descriptor of the inner map of @map in @slot (the caller closes it):
+ * a copy of the kept one when this process installed it, else by id.
+ */
 int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot);
 
 #endif /* WARD_MAPS_H */

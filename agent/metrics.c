@@ -154,10 +154,32 @@ static void read_tables(const struct ward_maps *maps, struct ward_metrics_snap *
 		  sizeof(struct ward_suppress), &n, &snap->held_back);
 }
 
-int ward_metrics_collect(const char *pin_dir, struct ward_metrics_snap *snap)
+static int read_maps(const char *pin_dir, const struct ward_maps *maps,
+		     struct ward_metrics_snap *snap)
+{
+	struct ward_maps pinned;
+	int err;
+
+	if (maps) {
+		err = read_all_counters(maps, snap);
+		if (!err)
+			read_tables(maps, snap);
+		return err;
+	}
+	err = ward_maps_open_pinned(&pinned, pin_dir);
+	if (err)
+		return err;
+	err = read_all_counters(&pinned, snap);
+	if (!err)
+		read_tables(&pinned, snap);
+	ward_maps_close(&pinned);
+	return err;
+}
+
+int ward_metrics_collect(const char *pin_dir, const struct ward_maps *maps,
+			 struct ward_metrics_snap *snap)
 {
 	struct ward_state state;
-	struct ward_maps maps;
 	uint32_t i;
 	int err;
 
@@ -180,15 +202,7 @@ int ward_metrics_collect(const char *pin_dir, struct ward_metrics_snap *snap)
 	if (!snap->devices)
 		return -ENOMEM;
 	read_device_names(pin_dir, snap);
-
-	err = ward_maps_open_pinned(&maps, pin_dir);
-	if (err)
-		return err;
-	err = read_all_counters(&maps, snap);
-	if (!err)
-		read_tables(&maps, snap);
-	ward_maps_close(&maps);
-	return err;
+	return read_maps(pin_dir, maps, snap);
 }
 
 void ward_metrics_snap_free(struct ward_metrics_snap *snap)
@@ -494,7 +508,7 @@ static int render(struct ward_metrics *m, const struct ward_metrics_agent *agent
 	FILE *f;
 	int err;
 
-	err = ward_metrics_collect(m->pin_dir, &snap);
+	err = ward_metrics_collect(m->pin_dir, agent->maps, &snap);
 	if (err)
 		goto free_snap;
 	snap.agent = *agent;

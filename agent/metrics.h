@@ -32,9 +32,12 @@
 
 #define WARD_METRICS_INTERVAL_MS 5000
 
+struct ward_maps;
+
 /* What only the agent knows. */
 struct ward_metrics_agent {
-	uint64_t start_ns; /* CLOCK_REALTIME when the agent started */
+	const struct ward_maps *maps; /* the agent's, or NULL to open the pins */
+	uint64_t start_ns;	      /* CLOCK_REALTIME when the agent started */
 	bool has_syslog;
 	struct ward_syslog_stats syslog;
 };
@@ -65,11 +68,13 @@ struct ward_metrics_snap {
 };
 
 /*
- * Read the pins under @pin_dir into @snap (agent part left zero). A missing
- * policy is not an error: has_policy says so. Returns 0 or a negative errno;
- * free with ward_metrics_snap_free().
+ * Read the pins under @pin_dir, and the counters through @maps (NULL: the
+ * maps pinned there), into @snap (agent part left zero). A missing policy is
+ * not an error: has_policy says so. Returns 0 or a negative errno; free with
+ * ward_metrics_snap_free().
  */
-int ward_metrics_collect(const char *pin_dir, struct ward_metrics_snap *snap);
+int ward_metrics_collect(const char *pin_dir, const struct ward_maps *maps,
+			 struct ward_metrics_snap *snap);
 void ward_metrics_snap_free(struct ward_metrics_snap *snap);
 
 /* Write @snap in the text format, # HELP and # TYPE before each family. */

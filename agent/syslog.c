@@ -600,7 +600,7 @@ uint64_t ward_syslog_backoff_ms(const struct ward_syslog *sl)
 	return sl->wait_ms;
 }
 
-void ward_syslog_close(struct ward_syslog *sl, uint64_t now_ms)
+void ward_syslog_close(struct ward_syslog *sl, uint64_t now_ms, struct ward_syslog_stats *last)
 {
 	if (!sl)
 		return;
@@ -618,6 +618,8 @@ void ward_syslog_close(struct ward_syslog *sl, uint64_t now_ms)
 			sl->url, (unsigned long long)sl->unsent, (unsigned long long)sl->sent);
 	while (sl->count)
 		queue_pop(sl);
+	if (last)
+		ward_syslog_get_stats(sl, last);
 	close_socket(sl);
 	free(sl->queue);
 	free(sl->url);

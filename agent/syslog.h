@@ -120,9 +120,10 @@ uint64_t ward_syslog_backoff_ms(const struct ward_syslog *sl);
 
 /*
  * Try once more to send what waits, count what is left as unsent, log the
- * totals, and free @sl (NULL is fine).
+ * totals, fill @last (when not NULL) with the final counts, and free @sl
+ * (NULL is fine).
  */
-void ward_syslog_close(struct ward_syslog *sl, uint64_t now_ms);
+void ward_syslog_close(struct ward_syslog *sl, uint64_t now_ms, struct ward_syslog_stats *last);
 
 /* CLOCK_MONOTONIC in milliseconds, the clock of ward_syslog_send() and _tick(). */
 uint64_t ward_syslog_now_ms(void);

@@ -247,7 +247,7 @@ static void test_unix_delivers_each_event_as_a_datagram(void **state)
 	assert_string_equal(dev, "dev-3");
 	next_device(fx->rx, dev, sizeof(dev));
 	assert_string_equal(dev, "");
-	ward_syslog_close(sl, 1000);
+	ward_syslog_close(sl, 1000, NULL);
 }
 
 static void test_collector_away_queues_backs_off_then_delivers(void **state)
@@ -280,7 +280,7 @@ static void test_collector_away_queues_backs_off_then_delivers(void **state)
 	assert_int_equal(ward_syslog_backoff_ms(sl), 0);
 	next_device(fx->rx, dev, sizeof(dev));
 	assert_string_equal(dev, "dev-1");
-	ward_syslog_close(sl, 2000);
+	ward_syslog_close(sl, 2000, NULL);
 }
 
 static void test_backoff_doubles_up_to_its_cap(void **state)
@@ -300,7 +300,7 @@ static void test_backoff_doubles_up_to_its_cap(void **state)
 		now += waits[i];
 		ward_syslog_tick(sl, now);
 	}
-	ward_syslog_close(sl, now);
+	ward_syslog_close(sl, now, NULL);
 }
 
 static void test_full_queue_gives_up_oldest_and_counts_them(void **state)
@@ -327,7 +327,7 @@ static void test_full_queue_gives_up_oldest_and_counts_them(void **state)
 	assert_string_equal(dev, "dev-4");
 	next_device(fx->rx, dev, sizeof(dev));
 	assert_string_equal(dev, "dev-5");
-	ward_syslog_close(sl, 60000);
+	ward_syslog_close(sl, 60000, NULL);
 }
 
 static void test_close_tries_once_more_whatever_the_backoff(void **state)
@@ -342,7 +342,7 @@ static void test_close_tries_once_more_whatever_the_backoff(void **state)
 	ward_syslog_get_stats(sl, &st);
 	assert_int_equal(st.queued, 4);
 	unix_listen(fx);
-	ward_syslog_close(sl, 100); /* the retry would be due at 1000 */
+	ward_syslog_close(sl, 100, NULL); /* the retry would be due at 1000 */
 	next_device(fx->rx, dev, sizeof(dev));
 	assert_string_equal(dev, "dev-1");
 	next_device(fx->rx, dev, sizeof(dev));
@@ -412,7 +412,7 @@ static void test_tcp_frames_by_octet_counting(void **state)
 	assert_non_null(sp);
 	assert_int_equal(sp + 1 + flen, buf + got);
 
-	ward_syslog_close(sl, 30);
+	ward_syslog_close(sl, 30, NULL);
 	close(cfd);
 	close(lfd);
 }
@@ -455,7 +455,7 @@ static void test_udp_refused_probe_is_kept_not_lost(void **state)
 	assert_true(recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0);
 	assert_memory_equal(buf, "<130>1 ", 7);
 
-	ward_syslog_close(sl, 1400);
+	ward_syslog_close(sl, 1400, NULL);
 	close(fd);
 }
 
@@ -465,7 +465,7 @@ static void test_open_refuses_bad_url(void **state)
 
 	assert_int_equal(ward_syslog_open("syslog://x:1", 4, &sl), -EINVAL);
 	assert_null(sl);
-	ward_syslog_close(NULL, 0);
+	ward_syslog_close(NULL, 0, NULL);
 }
 
 int main(void)
