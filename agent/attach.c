@@ -192,25 +192,20 @@ int ward_attach_tc(int ifindex, int prog_fd)
 	return bpf_tc_attach(&hook, &opts);
 }
 
-static int xdp_detach_if(int ifindex, uint32_t xdp_id, const struct ward_attachment *att)
+static int xdp_detach_if(int ifindex, int xdp_fd, const struct ward_attachment *att)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	int fd, err;
 
-	if (!xdp_id || att->xdp_id != xdp_id)
+	if (xdp_fd < 0 || !att->xdp_id || att->xdp_id != ward_prog_id(xdp_fd))
 		return 0;
 
-	fd = bpf_prog_get_fd_by_id(xdp_id);
-	if (fd < 0)
-		return -errno;
 	/* Only if it is still ours at the moment of removal. */
-	opts.old_prog_fd = fd;
-	err = bpf_xdp_detach(ifindex, XDP_FLAGS_REPLACE | attached_mode_flags(att->xdp_mode), &opts);
-	close(fd);
-	return err;
+	opts.old_prog_fd = xdp_fd;
+	return bpf_xdp_detach(ifindex, XDP_FLAGS_REPLACE | attached_mode_flags(att->xdp_mode),
+			      &opts);
 }
 
-int ward_detach_iface(int ifindex, uint32_t xdp_id)
+int ward_detach_iface(int ifindex, int xdp_fd)
 {
 	struct ward_attachment att;
 	struct bpf_tc_hook hook;
@@ -221,7 +216,7 @@ int ward_detach_iface(int ifindex, uint32_t xdp_id)
 	if (err)
 		return err;
 
-	err = xdp_detach_if(ifindex, xdp_id, &att);
+	err = xdp_detach_if(ifindex, xdp_fd, &att);
 	if (err)
 		return err;
 

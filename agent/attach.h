@@ -51,11 +51,11 @@ int ward_attach_xdp(int ifindex, int prog_fd, int old_fd, enum ward_xdp_mode mod
 int ward_attach_tc(int ifindex, int prog_fd);
 
 /*
- * Remove ward's programs from @ifindex: the XDP program only when its id is
- * @xdp_id (0: whatever ward's pins say is not known, leave XDP alone), and
- * the filter at ward's handle and priority. The clsact qdisc stays, as other
- * filters may live on it. Returns 0 or a negative errno.
+ * Remove ward's programs from @ifindex: the XDP program only when it is
+ * @xdp_fd's (-1: ward's is not known, leave XDP alone), and the filter at
+ * ward's handle and priority. The clsact qdisc stays, as other filters may
+ * live on it. Returns 0 or a negative errno.
  */
-int ward_detach_iface(int ifindex, uint32_t xdp_id);
+int ward_detach_iface(int ifindex, int xdp_fd);
 
 #endif /* WARD_ATTACH_H */

@@ -22,7 +22,10 @@ struct ward_command {
 };
 
 int cmd_check(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

@@ -10,6 +10,8 @@
 #include "log.h"
 
 static const struct ward_command commands[] = {
+	{ "status", "what is attached where, the policy in force, counters", cmd_status },
+	{ "detach", "remove ward from interfaces, and its pins", cmd_detach },
 	{ "tail", "show recent events, one a line; -f follows them", cmd_tail },
 	{ "version", "show versions and the kernel features found", cmd_version },
 };

@@ -46,6 +46,26 @@ static int mount_bpffs(const char *dir, const char *mode)
 }
 
 /*
+ * `ip netns exec` gives its command a mount namespace of its own with a
+ * fresh /sys, where the host's bpffs is not mounted. A bpffs mounted there
+ * would be a new, empty one that vanishes with the command, and the next
+ * `ward status` would not see the pins. So bind the bpffs of the initial
+ * mount namespace (seen through /proc/1/root) when there is one; mount a
+ * new one only when there is none.
+ */
+static int mount_bpffs_root(void)
+{
+	static const char host[] = "/proc/1/root" BPFFS_ROOT;
+
+	if (ward_pins_on_bpffs(host) == 1) {
+		pr_info("binding the host's bpffs on %s", BPFFS_ROOT);
+		if (mount(host, BPFFS_ROOT, NULL, MS_BIND, NULL) == 0)
+			return 0;
+	}
+	return mount_bpffs(BPFFS_ROOT, "mode=0755");
+}
+
+/*
  * mkdir -p. Under BPFFS_ROOT with no bpffs mounted there (sysfs refuses
  * mkdir), mount the bpffs that belongs there first, as systemd would.
  */
@@ -62,7 +82,7 @@ static int mkdir_parents(const char *dir)
 			continue;
 		*p = '\0';
 		if (!strcmp(path, BPFFS_ROOT) && ward_pins_on_bpffs(path) == 0) {
-			err = mount_bpffs(path, "mode=0755");
+			err = mount_bpffs_root();
 			if (err)
 				return err;
 		}

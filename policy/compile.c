@@ -57,8 +57,8 @@ static int grow(void **items, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4))) static int add_error(struct ward_diags *diags,
-							   struct ward_pos pos, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int
+add_error(struct ward_diags *diags, struct ward_pos pos, const char *fmt, ...)
 {
 	struct ward_diag *items;
 	char *message;

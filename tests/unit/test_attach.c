@@ -84,12 +84,12 @@ static void test_xdp_fresh_keep_replace_and_refuse(void **state)
 	assert_int_equal(ward_attach_query(LO, &att), 0);
 	assert_int_equal(att.xdp_id, ward_prog_id(new));
 
-	/* Detach of an id that is not attached leaves XDP alone. */
-	assert_int_equal(ward_detach_iface(LO, ward_prog_id(old)), 0);
+	/* Detach naming a program that is not attached leaves XDP alone. */
+	assert_int_equal(ward_detach_iface(LO, old), 0);
 	assert_int_equal(ward_attach_query(LO, &att), 0);
 	assert_int_equal(att.xdp_id, ward_prog_id(new));
 
-	assert_int_equal(ward_detach_iface(LO, ward_prog_id(new)), 0);
+	assert_int_equal(ward_detach_iface(LO, new), 0);
 	assert_int_equal(ward_attach_query(LO, &att), 0);
 	assert_int_equal(att.xdp_id, 0);
 	close(old);
@@ -116,7 +116,7 @@ static void test_tc_attach_replace_detach(void **state)
 	assert_int_equal(ward_attach_query(LO, &att), 0);
 	assert_int_equal(att.tc_id, ward_prog_id(b));
 
-	assert_int_equal(ward_detach_iface(LO, 0), 0);
+	assert_int_equal(ward_detach_iface(LO, -1), 0);
 	assert_int_equal(ward_attach_query(LO, &att), 0);
 	assert_int_equal(att.tc_id, 0);
 	close(a);

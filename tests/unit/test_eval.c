@@ -154,7 +154,8 @@ static int teardown(void **state)
 /* Step 1: a frame on an interface that is not in the policy passes untouched. */
 static void test_iface_outside_policy_passes(void **state)
 {
-	struct ward_query q = query(7, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.9.9", PB_TCP, 22);
+	struct ward_query q = query(7, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.9.9", PB_TCP,
+				    22);
 	struct ward_verdict v = judge(*state, &q);
 
 	assert_true(v.pass);
