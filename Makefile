@@ -54,7 +54,9 @@ WARD	   := $(OUT)/ward
 
 .PHONY: all tests test demo bench fuzz install clean deps format check-format
 .DEFAULT_GOAL := all
-.SECONDARY: $(BPF_OBJ)
+# Keep every intermediate: tests and benchmarks load the BPF objects, and
+# relinking a test should not recompile its object.
+.SECONDARY:
 
 all: $(SKELETONS) $(WARD) $(TOOL_BIN)
 

@@ -10,6 +10,7 @@
 #include "log.h"
 
 static const struct ward_command commands[] = {
+	{ "check", "validate a policy file and say how big it is", cmd_check },
 	{ "status", "what is attached where, the policy in force, counters", cmd_status },
 	{ "detach", "remove ward from interfaces, and its pins", cmd_detach },
 	{ "tail", "show recent events, one a line; -f follows them", cmd_tail },

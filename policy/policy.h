@@ -103,7 +103,8 @@ struct ward_diag {
 struct ward_diags {
 	struct ward_diag *items;
 	size_t count;
-	size_t nerrors;
+	size_t nerrors;	 /* every error found, stored or not */
+	size_t dropped;	 /* diagnostics found but not stored (over the cap, or no memory) */
 };
 
 /*

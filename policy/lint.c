@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Warnings about rules: those that can never match (no peer left, or ICMP
+ * of one family toward peers of the other) and those an earlier rule of the
+ * same device and direction fully covers (its peers, protocol, ports and
+ * ICMP types contain the later rule's), so the later one never decides.
+ */
+#include <string.h>
+
+#include "addr.h"
+#include "diag.h"
+#include "lint.h"
+
+/* Why @r can never match, or NULL when it can. */
+static const char *never_matches(const struct ward_rule *r)
+{
+	bool v4 = false, v6 = false;
+	size_t i;
+
+	if (r->npeers == 0)
+		return "its peer list is empty";
+	for (i = 0; i < r->npeers; i++) {
+		v4 |= ward_addr_has_v4(&r->peers[i]);
+		v6 |= ward_addr_has_v6(&r->peers[i]);
+	}
+	if (r->proto == WARD_IPPROTO_ICMP && !v4)
+		return "its proto is icmp (IPv4) but every peer is IPv6; use icmpv6";
+	if (r->proto == WARD_IPPROTO_ICMPV6 && !v6)
+		return "its proto is icmpv6 but every peer is IPv4; use icmp";
+	return NULL;
+}
+
+/* Whether the sorted, merged ranges @a contain every port of @b. */
+static bool ports_cover(const struct ward_rule *a, const struct ward_rule *b)
+{
+	size_t i, j = 0;
+
+	if (a->nports == 0)
+		return true;
+	if (b->nports == 0)
+		return false;
+	for (i = 0; i < b->nports; i++) {
+		while (j < a->nports && a->ports[j].hi < b->ports[i].lo)
+			j++;
+		if (j == a->nports || a->ports[j].lo > b->ports[i].lo ||
+		    a->ports[j].hi < b->ports[i].hi)
+			return false;
+	}
+	return true;
+}
+
+/* Whether the sorted types of @a contain every type of @b. */
+static bool icmp_cover(const struct ward_rule *a, const struct ward_rule *b)
+{
+	size_t i, j = 0;
+
+	if (a->nicmp == 0)
+		return true;
+	if (b->nicmp == 0)
+		return false;
+	for (i = 0; i < b->nicmp; i++) {
+		while (j < a->nicmp && a->icmp_types[j] < b->icmp_types[i])
+			j++;
+		if (j == a->nicmp || a->icmp_types[j] != b->icmp_types[i])
+			return false;
+	}
+	return true;
+}
+
+static bool has_prefix(const struct ward_rule *a, const struct ward_prefix *p)
+{
+	size_t lo = 0, hi = a->npeers, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = ward_addr_cmp(&a->peers[mid], p);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* @p with the bits after @plen cleared. */
+static void masked(const struct ward_prefix *p, unsigned int plen, struct ward_prefix *out)
+{
+	unsigned int i;
+
+	*out = *p;
+	out->plen = (uint8_t)plen;
+	for (i = plen; i < 128; i++)
+		out->addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+}
+
+/*
+ * Whether some peer of @a (sorted) contains @p: look @p up masked to each
+ * prefix length that @a uses, a handful of binary searches.
+ */
+static bool peer_covered(const struct ward_rule *a, const bool *lens, const struct ward_prefix *p)
+{
+	struct ward_prefix m;
+	unsigned int l;
+
+	for (l = 0; l <= p->plen; l++) {
+		if (!lens[l])
+			continue;
+		masked(p, l, &m);
+		if (has_prefix(a, &m))
+			return true;
+	}
+	return false;
+}
+
+static bool peers_cover(const struct ward_rule *a, const struct ward_rule *b)
+{
+	bool lens[129] = { false };
+	size_t i;
+
+	for (i = 0; i < a->npeers; i++)
+		lens[a->peers[i].plen] = true;
+	for (i = 0; i < b->npeers; i++)
+		if (!peer_covered(a, lens, &b->peers[i]))
+			return false;
+	return true;
+}
+
+/* Whether every flow @b matches, @a matches too. */
+static bool rule_covers(const struct ward_rule *a, const struct ward_rule *b)
+{
+	if (a->proto != WARD_PROTO_ANY && a->proto != b->proto)
+		return false;
+	if (a->proto != WARD_PROTO_ANY && (!ports_cover(a, b) || !icmp_cover(a, b)))
+		return false;
+	return peers_cover(a, b);
+}
+
+static void lint_rules(const struct ward_device *dev, int dir, struct ward_diags *diags)
+{
+	const char *dirname = dir == WARD_DIR_FROM_DEVICE ? "outbound" : "inbound";
+	const struct ward_rule *rules = dev->rules[dir];
+	const char *why;
+	size_t i, j;
+
+	for (i = 0; i < dev->nrules[dir]; i++) {
+		why = never_matches(&rules[i]);
+		if (why) {
+			ward_diag_warn(diags, rules[i].pos, "this rule can never match: %s", why);
+			continue;
+		}
+		/* Past the datapath's limit the compiler refuses the device; spare the n² work. */
+		if (dev->nrules[dir] > WARD_MAX_RULES_PER_DIR)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (never_matches(&rules[j]) || !rule_covers(&rules[j], &rules[i]))
+				continue;
+			ward_diag_warn(diags, rules[i].pos,
+				       "this rule never decides anything: the earlier %s rule of "
+				       "'%s' at line %u already allows every flow it allows",
+				       dirname, dev->name, rules[j].pos.line);
+			break;
+		}
+	}
+}
+
+void ward_lint(const struct ward_policy *policy, struct ward_diags *diags)
+{
+	size_t i;
+	int dir;
+
+	for (i = 0; i < policy->ndevices; i++)
+		for (dir = 0; dir < WARD_DIR_COUNT; dir++)
+			lint_rules(&policy->devices[i], dir, diags);
+}
