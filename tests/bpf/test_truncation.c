@@ -5,7 +5,8 @@
  * bytes, then whole. Each run must succeed and give a defined verdict: exactly
  * one counter moves by one packet. A cut IP frame can only be worse off than
  * the whole one: it is dropped (or, in audit mode, would be) as malformed,
- * fragment, or for the whole frame's own reason; it may pass only where the
+ * fragment, unknown host (when the cut took the address that told its
+ * device), or for the whole frame's own reason; it may pass only where the
  * cut leaves a valid shorter IPv6 packet (all its headers present), and then
  * only if the whole frame passes.
  */
@@ -63,10 +64,8 @@ static bool reason_allowed(const struct frame_facts *f, enum ward_reason r)
 		return true;
 	if (f->icmp_error && r == WARD_REASON_NO_RULE)
 		return true;
-	/* A cut frame may lose what told its device: it is then an unknown host's. */
-	return f->whole.index < 0 || f->whole.index >= SCN_NDEVICES ?
-		       r == WARD_REASON_UNKNOWN_HOST :
-		       false;
+	/* A cut frame may lose the address that told its device: an unknown host's, then. */
+	return r == WARD_REASON_UNKNOWN_HOST;
 }
 
 /* Is @m (the one counter that moved) a defined verdict for the frame cut at @len? */
