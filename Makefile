@@ -52,6 +52,20 @@ BENCH_OBJ  := $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard tools/bench/*.c))
 
 WARD	   := $(OUT)/ward
 
+# Fuzz targets, tests/fuzz/fuzz_*.c: the libFuzzer builds go to $(OUT)/fuzz/,
+# made by clang against the library compiled for coverage; the replay builds
+# (the same target with tests/fuzz/replay.c as its main, cc, ASan+UBSan) go
+# to $(OUT)/tests/fuzz/, and the test suites replay the saved inputs with them.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_COMMON := $(filter-out $(FUZZ_SRC) tests/fuzz/replay.c,$(wildcard tests/fuzz/*.c)) \
+	       $(BPFT_COMMON)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz/%)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/fuzz/%)
+FUZZ_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# cc's -Werror build is the one that judges warnings; clang only reports its own.
+FUZZ_WARNINGS := $(filter-out -Werror,$(WARNINGS)) -Wno-missing-field-initializers
+
 .PHONY: all tests test demo bench fuzz install clean deps format check-format
 .DEFAULT_GOAL := all
 # Keep every intermediate: tests and benchmarks load the BPF objects, and
@@ -60,7 +74,7 @@ WARD	   := $(OUT)/ward
 
 all: $(SKELETONS) $(WARD) $(TOOL_BIN)
 
-tests: all $(UNIT_BIN) $(UNIT_SAN) $(BPFT_BIN)
+tests: all $(UNIT_BIN) $(UNIT_SAN) $(BPFT_BIN) $(FUZZ_REPLAY) $(FUZZ_BIN)
 
 deps:
 	$(Q)tools/install-deps.sh
@@ -132,6 +146,35 @@ $(OUT)/tests/bpf/%: $(OUT)/obj/tests/bpf/%.o $(BPFT_COMMON:%.c=$(OUT)/obj/%.o) $
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -lcmocka -o $@
+
+# Every target runs $(FUZZ_SECONDS) seconds (FUZZ_TARGETS="events policy" picks some).
+fuzz: $(FUZZ_BIN)
+	$(Q)OUT=$(OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(FUZZ_TARGETS)
+
+$(OUT)/fuzz/obj/%.o: %.c | $(SKELETONS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_WARNINGS) \
+		-c $< -o $@
+
+$(OUT)/fuzz/libward-fuzz.a: $(LIB_SRC:%.c=$(OUT)/fuzz/obj/%.o) \
+			    $(FUZZ_COMMON:%.c=$(OUT)/fuzz/obj/%.o)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BIN): $(OUT)/fuzz/%: $(OUT)/fuzz/obj/tests/fuzz/%.o $(OUT)/fuzz/libward-fuzz.a
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ $(LIBS) -o $@
+
+$(OUT)/tests/fuzz/libreplay-san.a: $(SAN_OBJ) $(FUZZ_COMMON:%.c=$(OUT)/san/%.o)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_REPLAY): $(OUT)/tests/fuzz/%: $(OUT)/san/tests/fuzz/%.o $(OUT)/san/tests/fuzz/replay.o \
+				     $(OUT)/tests/fuzz/libreplay-san.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) $^ $(LIBS) -o $@
 
 install: all
 	$(Q)tools/install.sh "$(DESTDIR)" "$(PREFIX)" "$(OUT)"

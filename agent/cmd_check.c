@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * `ward check POLICY`: load and validate a policy file, print every error
- * and warning as FILE:LINE:COLUMN: ..., and when it is valid, one line
- * saying how big it is. Exit 0 valid (warnings allowed), 1 invalid or
- * unreadable, 2 wrong usage.
+ * `ward check POLICY`: load, validate and compile a policy file, print
+ * every error and warning as FILE:LINE:COLUMN: ..., and when it is valid,
+ * one line saying how big it is. Exit 0 valid (warnings allowed), 1 invalid
+ * (a policy over a datapath limit too) or unreadable, 2 wrong usage.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
 #include "commands.h"
+#include "compile.h"
+#include "diag.h"
 #include "policy.h"
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: ward check POLICY\n\n"
-		"Validate the policy file POLICY without touching the kernel. Every error\n"
-		"and warning is printed as FILE:LINE:COLUMN: error|warning: MESSAGE; a valid\n"
-		"policy gets a one-line summary. Exit status: 0 valid (warnings allowed),\n"
-		"1 invalid or unreadable, 2 wrong usage.\n");
+	fprintf(out, "usage: ward check POLICY\n\n"
+		     "Validate the policy file POLICY and compile it into the datapath's map\n"
+		     "entries, without touching the kernel. Every error and warning is printed as\n"
+		     "FILE:LINE:COLUMN: error|warning: MESSAGE; a valid policy gets a one-line\n"
+		     "summary. Exit status: 0 valid (warnings allowed), 1 invalid (also over a\n"
+		     "limit of the datapath) or unreadable, 2 wrong usage.\n");
 }
 
 static size_t count_rules(const struct ward_policy *policy)
@@ -36,14 +39,20 @@ static size_t count_warnings(const struct ward_diags *diags)
 	return diags->count + diags->dropped - diags->nerrors;
 }
 
+static size_t count_entries(const struct ward_compiled *c)
+{
+	return c->nifaces + c->nmacs + c->nips + c->ndevices + c->npeers + c->nservices;
+}
+
 static void print_summary(const char *path, const struct ward_policy *policy,
-			  const struct ward_diags *diags)
+			  const struct ward_compiled *compiled, const struct ward_diags *diags)
 {
 	size_t warnings = count_warnings(diags);
 
-	printf("%s: valid: %zu devices, %zu rules, %zu sets, %zu services, %zu interfaces",
+	printf("%s: valid: %zu devices, %zu rules, %zu sets, %zu services, %zu interfaces, "
+	       "%zu map entries",
 	       path, policy->ndevices, count_rules(policy), policy->nsets, policy->nservices,
-	       policy->nifaces);
+	       policy->nifaces, count_entries(compiled));
 	if (warnings)
 		printf(", %zu warning%s", warnings, warnings == 1 ? "" : "s");
 	printf("\n");
@@ -51,28 +60,37 @@ static void print_summary(const char *path, const struct ward_policy *policy,
 
 static int check(const char *path)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_compiled *compiled = NULL;
+	struct ward_diags diags = {0};
 	struct ward_policy *policy;
 	int ret;
 
+	/* Step 1: load and validate. */
 	ret = ward_policy_load(path, &policy, &diags);
-	ward_diags_print(&diags, path, stderr);
-	if (ret) {
-		ward_diags_free(&diags);
-		return WARD_EXIT_INVALID_POLICY;
-	}
 
-	print_summary(path, policy, &diags);
+	/* Step 2: compile, which finds what is over the datapath's limits. */
+	if (!ret)
+		ret = ward_compile(policy, 1, &compiled, &diags);
+	ward_diags_sort(&diags);
+	ward_diags_print(&diags, path, stderr);
+
+	/* Step 3: say what a valid policy amounts to. */
+	if (!ret)
+		print_summary(path, policy, compiled, &diags);
+	else if (ret == -ENOMEM)
+		fprintf(stderr, "%s: error: out of memory\n", path);
+
+	ward_compiled_free(compiled);
 	ward_policy_free(policy);
 	ward_diags_free(&diags);
-	return WARD_EXIT_OK;
+	return ret ? WARD_EXIT_INVALID_POLICY : WARD_EXIT_OK;
 }
 
 int cmd_check(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int opt;
 

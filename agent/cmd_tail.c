@@ -186,6 +186,20 @@ static void put_safe(const char *s)
 	}
 }
 
+/* At most @max bytes of @s, not cutting a character, as put_safe() prints them. */
+static void put_prefix_safe(const char *s, size_t max)
+{
+	char prefix[32];
+	size_t len = strnlen(s, max < sizeof(prefix) ? max : sizeof(prefix) - 1);
+
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+
+	memcpy(prefix, s, len);
+	prefix[len] = '\0';
+	put_safe(prefix);
+}
+
 static const char *field(const struct ward_jobj *o, const char *key)
 {
 	const char *s = ward_jobj_str(o, key);
@@ -201,7 +215,7 @@ static void put_time(const char *ts)
 	time_t secs;
 
 	rest = strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!rest || rest[0] != '.' || strlen(rest) < 4) {
+	if (!rest || rest[0] != '.' || strspn(rest + 1, "0123456789") < 3) {
 		put_safe(ts);
 		return;
 	}
@@ -307,8 +321,9 @@ static void put_policy_event(const struct ward_jobj *o, const char *event)
 		ward_jobj_uint(o, "devices", &devices);
 		printf(" LOAD  policy ");
 		put_safe(field(o, "path"));
-		printf(" generation %llu, %llu devices, sha256 %.12s", (unsigned long long)gen,
-		       (unsigned long long)devices, field(o, "sha256"));
+		printf(" generation %llu, %llu devices, sha256 ", (unsigned long long)gen,
+		       (unsigned long long)devices);
+		put_prefix_safe(field(o, "sha256"), 12);
 		return;
 	}
 	printf(" REJECT policy ");
@@ -464,7 +479,8 @@ static int reader_next(struct line_reader *r, const char **line, size_t *len)
 	int err;
 
 	for (;;) {
-		nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+		/* Before the first read buf is NULL, which memchr() must not get. */
+		nl = r->len > r->start ? memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
 		if (nl) {
 			bool was_overlong = r->overlong;
 

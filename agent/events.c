@@ -242,7 +242,8 @@ int ward_event_format_packet(struct ward_jbuf *line, const struct ward_event *ev
 {
 	ward_jbuf_reset(line);
 	ward_json_begin(line);
-	put_ts(line, (uint64_t)((int64_t)ev->ts_ns + clock_offset_ns));
+	/* Unsigned: wraps rather than overflows for any ts_ns the ring holds. */
+	put_ts(line, ev->ts_ns + (uint64_t)clock_offset_ns);
 	ward_json_str(line, "event", event_type_name(ev->type));
 	if (names->iface)
 		ward_json_str(line, "iface", names->iface);

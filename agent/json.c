@@ -2,8 +2,9 @@
 /*
  * The JSON writer and flat-object parser of json.h. The writer never
  * produces invalid UTF-8 (see json.h for how hostile bytes are written);
- * the parser accepts only the shapes the writer produces, so anything
- * else on an events line is reported as garbage rather than guessed at.
+ * the parser accepts only the shapes the writer produces, invalid UTF-8
+ * included, so anything else on an events line is reported as garbage
+ * rather than guessed at.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -348,14 +349,22 @@ static int parse_string(struct cursor *c, char **out)
 	if (b.data)
 		b.data[0] = '\0';
 	while (!err && c->p < c->end && *c->p != '"') {
-		unsigned char ch = *c->p++;
+		unsigned char ch = *c->p;
+		size_t n;
 
-		if (ch < 0x20)
-			err = -EINVAL;
-		else if (ch != '\\')
-			jbuf_put(&b, (const char *)&ch, 1);
-		else
+		if (ch == '\\') {
+			c->p++;
 			err = parse_escape(c, &b);
+			continue;
+		}
+		/* The writer never writes a control byte nor invalid UTF-8. */
+		n = utf8_seq_len((const unsigned char *)c->p, c->end - c->p);
+		if (ch < 0x20 || !n) {
+			err = -EINVAL;
+			continue;
+		}
+		jbuf_put(&b, c->p, n);
+		c->p += n;
 	}
 	if (!err && c->p >= c->end)
 		err = -EINVAL;
@@ -378,9 +387,11 @@ static int parse_uint(struct cursor *c, uint64_t *out)
 	skip_ws(c);
 	start = c->p;
 	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		if (v > (UINT64_MAX - 9) / 10)
+		unsigned int digit = *c->p++ - '0';
+
+		if (v > (UINT64_MAX - digit) / 10)
 			return -EINVAL;
-		v = v * 10 + (*c->p++ - '0');
+		v = v * 10 + digit;
 	}
 	if (c->p == start)
 		return -EINVAL;

@@ -71,7 +71,7 @@ struct ward_jobj {
  * Parse one line holding a flat object of strings, unsigned integers and
  * arrays of strings, surrounded by optional whitespace. Returns 0 and fills
  * @out (freed with ward_jobj_free()), -EINVAL when the line is anything
- * else, -ENOMEM. \uXXXX escapes (and surrogate pairs) are decoded to UTF-8.
+ * else (a string holding bytes that are not UTF-8 included), -ENOMEM. \uXXXX escapes (and surrogate pairs) are decoded to UTF-8.
  */
 int ward_json_parse(const char *line, size_t len, struct ward_jobj *out);
 void ward_jobj_free(struct ward_jobj *o);

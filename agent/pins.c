@@ -3,6 +3,8 @@
  * The pin directory and the agent's record of the policy in force (pins.h).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -49,19 +51,71 @@ static int mount_bpffs(const char *dir, const char *mode)
  * `ip netns exec` gives its command a mount namespace of its own with a
  * fresh /sys, where the host's bpffs is not mounted. A bpffs mounted there
  * would be a new, empty one that vanishes with the command, and the next
- * `ward status` would not see the pins. So bind the bpffs of the initial
- * mount namespace (seen through /proc/1/root) when there is one; mount a
- * new one only when there is none.
+ * `ward status` would not see the pins. The kernel refuses to bind a mount
+ * of another namespace, so ward joins the mount namespace of the nearest
+ * process (init, else an ancestor) that has a bpffs at BPFFS_ROOT. Nothing
+ * else of ward depends on the mount namespace: interfaces are found over
+ * netlink and ioctls of the network namespace, which stays. The working
+ * directory is kept, so that a relative policy path still resolves.
  */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64];
+	FILE *f;
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%*d (%*[^)]) %*c %d", &ppid) != 1)
+		ppid = 0;
+	fclose(f);
+	return ppid;
+}
+
+static int join_mntns_of(pid_t pid)
+{
+	char path[64];
+	int ns, cwd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/root" BPFFS_ROOT, (int)pid);
+	if (ward_pins_on_bpffs(path) != 1)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return -errno;
+	cwd = open(".", O_PATH | O_CLOEXEC);
+	if (setns(ns, CLONE_NEWNS))
+		err = -errno;
+	if (cwd >= 0 && fchdir(cwd) && !err)
+		err = -errno;
+	if (cwd >= 0)
+		close(cwd);
+	close(ns);
+	return err;
+}
+
+static int join_host_bpffs(void)
+{
+	pid_t pid = getppid();
+
+	if (!join_mntns_of(1))
+		return 0;
+	for (; pid > 1; pid = parent_of(pid)) {
+		if (!join_mntns_of(pid)) {
+			pr_info("joined the mount namespace of process %d for its bpffs", (int)pid);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 static int mount_bpffs_root(void)
 {
-	static const char host[] = "/proc/1/root" BPFFS_ROOT;
-
-	if (ward_pins_on_bpffs(host) == 1) {
-		pr_info("binding the host's bpffs on %s", BPFFS_ROOT);
-		if (mount(host, BPFFS_ROOT, NULL, MS_BIND, NULL) == 0)
-			return 0;
-	}
+	if (!join_host_bpffs() && ward_pins_on_bpffs(BPFFS_ROOT) == 1)
+		return 0;
 	return mount_bpffs(BPFFS_ROOT, "mode=0755");
 }
 
@@ -93,6 +147,17 @@ static int mkdir_parents(const char *dir)
 		*p = '/';
 	}
 	return 0;
+}
+
+int ward_pins_find(const char *dir)
+{
+	size_t n = strlen(BPFFS_ROOT);
+
+	if (strncmp(dir, BPFFS_ROOT, n) || (dir[n] != '/' && dir[n] != '\0'))
+		return 0;
+	if (ward_pins_on_bpffs(BPFFS_ROOT) == 1)
+		return 0;
+	return join_host_bpffs();
 }
 
 int ward_pins_prepare(const char *dir)

@@ -53,6 +53,13 @@ struct ward_dev_name {
  */
 int ward_pins_prepare(const char *dir);
 
+/*
+ * For readers of the pins (status, detach): when @dir is under /sys/fs/bpf
+ * and no bpffs is mounted there (as under `ip netns exec`), join the mount
+ * namespace that has the host's. Returns 0 or a negative errno.
+ */
+int ward_pins_find(const char *dir);
+
 /* 1 when @dir exists and is on a bpffs, 0 when not, or a negative errno. */
 int ward_pins_on_bpffs(const char *dir);
 

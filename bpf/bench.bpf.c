@@ -8,10 +8,13 @@
  *   ward's to show the difference.
  *
  * - bench_fresh: makes every run of BPF_PROG_TEST_RUN see a new flow. It
- *   rewrites the TCP source port and the last two bytes of the destination
- *   address from a counter, then tail-calls the program in slot 0 of
- *   bench_target (ward, or the bare baseline). With repeat = N, the program
- *   under test judges N distinct flows in one test run.
+ *   rewrites the last two bytes of the destination address and a TCP port
+ *   (the source port, or with fresh_vary_dport the destination port) from
+ *   a counter, then tail-calls the program in slot 0 of bench_target (ward,
+ *   or the bare baseline). With repeat = N, the program under test judges
+ *   N distinct flows in one test run (2^31 before the counter comes back);
+ *   varying the destination port also makes every denied packet's event a
+ *   new kind, which event suppression does not hold back.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -23,7 +26,7 @@
 
 #define LINEAR_MAX_RULES (1 << 18)
 #define FRESH_PORT_BASE	 1024
-#define FRESH_PORT_BITS	 15
+#define FRESH_PORT_MASK	 0x7fff
 
 /* One rule of the linear filter; addresses in network order, ports in host order. */
 struct linear_rule {
@@ -52,6 +55,7 @@ struct {
 
 __u32 linear_nrules;
 __u32 fresh_counter;
+__u32 fresh_vary_dport;
 
 /* The fields the linear filter compares. */
 struct linear_query {
@@ -130,6 +134,7 @@ int bench_fresh(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	struct tcphdr *tcp;
 	struct iphdr *ip;
+	__u16 port;
 	__u32 n;
 
 	tcp = parse_tcp4(data, data_end, &ip);
@@ -137,9 +142,12 @@ int bench_fresh(struct xdp_md *ctx)
 		return XDP_ABORTED;
 
 	n = fresh_counter++;
-	tcp->source = bpf_htons(FRESH_PORT_BASE + (n & ((1U << FRESH_PORT_BITS) - 1)));
-	ip->daddr = (ip->daddr & bpf_htonl(0xffff0000)) |
-		    bpf_htonl((n >> FRESH_PORT_BITS) & 0xffff);
+	ip->daddr = (ip->daddr & bpf_htonl(0xffff0000)) | bpf_htonl(n & 0xffff);
+	port = bpf_htons(FRESH_PORT_BASE + ((n >> 16) & FRESH_PORT_MASK));
+	if (fresh_vary_dport)
+		tcp->dest = port;
+	else
+		tcp->source = port;
 	bpf_tail_call(ctx, &bench_target, 0);
 
 	/* Only reached when slot 0 is empty: the benchmark checks for it. */

@@ -20,6 +20,7 @@
 #define WARD_ABI_H
 
 #include <linux/types.h>
+#include <linux/bpf.h> /* struct bpf_spin_lock */
 
 #define WARD_ABI_VERSION 1
 
@@ -205,7 +206,10 @@ struct ward_service_key {
 #define WARD_SERVICE_BASE_PREFIX 40
 #define WARD_PEER_BASE_PREFIX	 32
 
-/* WARD_MAP_COUNTERS inner: PERCPU_ARRAY, key = device id (or unknown host). */
+/*
+ * WARD_MAP_COUNTERS inner: PERCPU_HASH, key = device id (or unknown host),
+ * every key present from the start (a per-CPU array cannot vary in size).
+ */
 struct ward_counters {
 	__u64 passed;
 	__u64 dropped[WARD_REASON_COUNT];
@@ -214,7 +218,11 @@ struct ward_counters {
 	__u64 event_lost[WARD_REASON_COUNT]; /* packets whose event found the ring full */
 };
 
-/* WARD_MAP_RATE: HASH, token bucket per device of the active slot. */
+/*
+ * WARD_MAP_RATE: HASH, token bucket per device of each slot. The datapath
+ * refills and spends under the spin lock, so concurrent CPUs never spend the
+ * same token; userspace writes whole values (the kernel leaves the lock be).
+ */
 struct ward_rate_key {
 	__u32 slot;
 	__u32 device_id;
@@ -223,6 +231,8 @@ struct ward_rate_key {
 struct ward_rate_state {
 	__u64 tokens_milli; /* tokens x 1000 */
 	__u64 last_ns;
+	struct bpf_spin_lock lock; /* the datapath's alone */
+	__u32 pad;
 };
 
 /*
@@ -305,7 +315,12 @@ struct ward_event {
 	__u8 dst_mac[6];
 };
 
-/* WARD_MAP_EVENT_SUPPRESS: LRU_HASH, one entry per kind of identical event. */
+/*
+ * WARD_MAP_EVENT_SUPPRESS: HASH, one entry per kind of identical event. A
+ * plain hash, not an LRU: an evicted entry would take its held-back count
+ * with it and break the accounting. When it is full, events go out unheld.
+ * The agent may delete entries whose held is 0 and last_ns is stale.
+ */
 struct ward_suppress_key {
 	__u64 generation;
 	__u32 device_id;
@@ -352,7 +367,7 @@ WARD_ASSERT_SIZE(ward_dev_info, 40);
 WARD_ASSERT_SIZE(ward_peer_key, 24);
 WARD_ASSERT_SIZE(ward_service_key, 12);
 WARD_ASSERT_SIZE(ward_counters, 8 + 4 * 8 * WARD_REASON_COUNT);
-WARD_ASSERT_SIZE(ward_rate_state, 16);
+WARD_ASSERT_SIZE(ward_rate_state, 24);
 WARD_ASSERT_SIZE(ward_flow_key, 40);
 WARD_ASSERT_SIZE(ward_flow, 40);
 WARD_ASSERT_SIZE(ward_frag_key, 40);

@@ -9,7 +9,7 @@
 
 #include "addr.h"
 
-static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 struct icmp_name {
 	const char *name;
@@ -17,25 +17,32 @@ struct icmp_name {
 };
 
 static const struct icmp_name icmp4_types[] = {
-	{ "echo-reply", 0 },	      { "dest-unreachable", 3 },
-	{ "source-quench", 4 },	      { "redirect", 5 },
-	{ "echo-request", 8 },	      { "router-advertisement", 9 },
-	{ "router-solicitation", 10 }, { "time-exceeded", 11 },
-	{ "parameter-problem", 12 },  { "timestamp", 13 },
-	{ "timestamp-reply", 14 },    { "info-request", 15 },
-	{ "info-reply", 16 },	      { "address-mask-request", 17 },
-	{ "address-mask-reply", 18 },
+	{"echo-reply", 0},	     {"dest-unreachable", 3},
+	{"source-quench", 4},	     {"redirect", 5},
+	{"echo-request", 8},	     {"router-advertisement", 9},
+	{"router-solicitation", 10}, {"time-exceeded", 11},
+	{"parameter-problem", 12},   {"timestamp", 13},
+	{"timestamp-reply", 14},     {"info-request", 15},
+	{"info-reply", 16},	     {"address-mask-request", 17},
+	{"address-mask-reply", 18},
 };
 
 static const struct icmp_name icmp6_types[] = {
-	{ "dest-unreachable", 1 },	 { "packet-too-big", 2 },
-	{ "time-exceeded", 3 },		 { "parameter-problem", 4 },
-	{ "echo-request", 128 },	 { "echo-reply", 129 },
-	{ "mld-query", 130 },		 { "mld-report", 131 },
-	{ "mld-done", 132 },		 { "router-solicitation", 133 },
-	{ "router-advertisement", 134 }, { "neighbor-solicitation", 135 },
-	{ "neighbor-advertisement", 136 }, { "redirect", 137 },
-	{ "mldv2-report", 143 },
+	{"dest-unreachable", 1},
+	{"packet-too-big", 2},
+	{"time-exceeded", 3},
+	{"parameter-problem", 4},
+	{"echo-request", 128},
+	{"echo-reply", 129},
+	{"mld-query", 130},
+	{"mld-report", 131},
+	{"mld-done", 132},
+	{"router-solicitation", 133},
+	{"router-advertisement", 134},
+	{"neighbor-solicitation", 135},
+	{"neighbor-advertisement", 136},
+	{"redirect", 137},
+	{"mldv2-report", 143},
 };
 
 #define NICMP4 (sizeof(icmp4_types) / sizeof(icmp4_types[0]))
@@ -275,9 +282,9 @@ int ward_proto_parse(const char *s)
 		const char *name;
 		int proto;
 	} names[] = {
-		{ "tcp", WARD_IPPROTO_TCP },	   { "udp", WARD_IPPROTO_UDP },
-		{ "icmp", WARD_IPPROTO_ICMP },	   { "icmpv6", WARD_IPPROTO_ICMPV6 },
-		{ "any", WARD_PROTO_ANY },
+		{"tcp", WARD_IPPROTO_TCP},   {"udp", WARD_IPPROTO_UDP},
+		{"icmp", WARD_IPPROTO_ICMP}, {"icmpv6", WARD_IPPROTO_ICMPV6},
+		{"any", WARD_PROTO_ANY},
 	};
 	uint32_t v;
 	size_t i;

@@ -58,9 +58,9 @@ bool ward_parse_u32(const char *s, uint32_t *out);
 
 enum ward_port_status {
 	WARD_PORT_OK,
-	WARD_PORT_BAD,	      /* neither a number nor "lo-hi" */
-	WARD_PORT_RANGE,      /* a number outside 1..65535 */
-	WARD_PORT_BACKWARDS,  /* lo above hi */
+	WARD_PORT_BAD,	     /* neither a number nor "lo-hi" */
+	WARD_PORT_RANGE,     /* a number outside 1..65535 */
+	WARD_PORT_BACKWARDS, /* lo above hi */
 };
 
 /* Parse "443" or "8000-8100". */

@@ -12,11 +12,12 @@
  * O(n log n) per dev_dir. Nothing is ever merged across devices.
  */
 #include <errno.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
+#include "diag.h"
 #include "prefix.h"
 
 /* One prefix of an LPM key after dev_dir, with the rules that name it. */
@@ -57,46 +58,13 @@ static int grow(void **items, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4))) static int
-add_error(struct ward_diags *diags, struct ward_pos pos, const char *fmt, ...)
-{
-	struct ward_diag *items;
-	char *message;
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vasprintf(&message, fmt, ap);
-	va_end(ap);
-	if (ret < 0)
-		return -ENOMEM;
-
-	items = realloc(diags->items, (diags->count + 1) * sizeof(*items));
-	if (!items) {
-		free(message);
-		return -ENOMEM;
-	}
-	diags->items = items;
-	items[diags->count].severity = WARD_SEV_ERROR;
-	items[diags->count].pos = pos;
-	items[diags->count].message = message;
-	diags->count++;
-	diags->nerrors++;
-	return 0;
-}
-
-/*
- * Report that @subject has @have @things where the datapath holds @limit.
- * Returns -E2BIG, or -ENOMEM when the report cannot be made.
- */
+/* Report that @subject has @have @things where the datapath holds @limit. Returns -E2BIG. */
 static int over_limit(struct ward_diags *diags, struct ward_pos pos, const char *subject,
 		      size_t have, const char *things, size_t limit)
 {
-	int err;
-
-	err = add_error(diags, pos, "%s has %zu %s; the datapath holds at most %zu (%zu over)",
+	ward_diag_error(diags, pos, "%s has %zu %s; the datapath holds at most %zu (%zu over)",
 			subject, have, things, limit, have - limit);
-	return err ? err : -E2BIG;
+	return -E2BIG;
 }
 
 static int check_device_limits(const struct ward_device *dev, struct ward_diags *diags)
@@ -113,8 +81,6 @@ static int check_device_limits(const struct ward_device *dev, struct ward_diags 
 		snprintf(things, sizeof(things), "%s rules", dir_names[dir]);
 		ret = over_limit(diags, dev->pos, subject, dev->nrules[dir], things,
 				 WARD_MAX_RULES_PER_DIR);
-		if (ret != -E2BIG)
-			return ret;
 	}
 	return ret;
 }
@@ -132,37 +98,21 @@ static size_t count_addresses(const struct ward_policy *policy)
 static int check_limits(const struct ward_policy *policy, struct ward_diags *diags)
 {
 	size_t naddrs = count_addresses(policy);
-	int ret = 0, err;
+	int ret = 0;
 	size_t i;
 
-	if (policy->nifaces > WARD_MAX_IFACES) {
-		err = over_limit(diags, policy->ifaces[WARD_MAX_IFACES].pos, "the policy",
+	if (policy->nifaces > WARD_MAX_IFACES)
+		ret = over_limit(diags, policy->ifaces[WARD_MAX_IFACES].pos, "the policy",
 				 policy->nifaces, "interfaces", WARD_MAX_IFACES);
-		if (err != -E2BIG)
-			return err;
-		ret = err;
-	}
-	if (policy->ndevices > WARD_MAX_DEVICES) {
-		err = over_limit(diags, policy->devices[WARD_MAX_DEVICES].pos, "the policy",
+	if (policy->ndevices > WARD_MAX_DEVICES)
+		ret = over_limit(diags, policy->devices[WARD_MAX_DEVICES].pos, "the policy",
 				 policy->ndevices, "devices", WARD_MAX_DEVICES);
-		if (err != -E2BIG)
-			return err;
-		ret = err;
-	}
-	if (naddrs > WARD_MAX_DEV_ADDRS) {
-		err = over_limit(diags, policy->devices[0].pos, "the policy", naddrs,
+	if (naddrs > WARD_MAX_DEV_ADDRS)
+		ret = over_limit(diags, policy->devices[0].pos, "the policy", naddrs,
 				 "device addresses", WARD_MAX_DEV_ADDRS);
-		if (err != -E2BIG)
-			return err;
-		ret = err;
-	}
-	for (i = 0; i < policy->ndevices; i++) {
-		err = check_device_limits(&policy->devices[i], diags);
-		if (err == -ENOMEM)
-			return err;
-		if (err)
-			ret = err;
-	}
+	for (i = 0; i < policy->ndevices; i++)
+		if (check_device_limits(&policy->devices[i], diags))
+			ret = -E2BIG;
 	return ret;
 }
 
@@ -513,25 +463,19 @@ static int check_entries(const struct ward_compiled *c, const struct overflow *p
 			 const struct overflow *services_over, struct ward_diags *diags)
 {
 	char subject[WARD_NAME_MAX + 64];
-	int ret = 0, err;
+	int ret = 0;
 
 	if (peers_over->device) {
 		snprintf(subject, sizeof(subject), "the policy (over the limit from device %s)",
 			 peers_over->device->name);
-		err = over_limit(diags, peers_over->device->pos, subject, c->npeers,
+		ret = over_limit(diags, peers_over->device->pos, subject, c->npeers,
 				 "peer entries", WARD_MAX_PEER_ENTRIES);
-		if (err != -E2BIG)
-			return err;
-		ret = err;
 	}
 	if (services_over->device) {
 		snprintf(subject, sizeof(subject), "the policy (over the limit from device %s)",
 			 services_over->device->name);
-		err = over_limit(diags, services_over->device->pos, subject, c->nservices,
+		ret = over_limit(diags, services_over->device->pos, subject, c->nservices,
 				 "service entries", WARD_MAX_SERVICE_ENTRIES);
-		if (err != -E2BIG)
-			return err;
-		ret = err;
 	}
 	return ret;
 }

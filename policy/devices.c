@@ -74,9 +74,8 @@ static bool claim(struct devices_ctx *ctx, const uint8_t *bytes, size_t len, boo
 	return true;
 }
 
-static const char *const criticalities[] = { "life-critical", "clinical", "administrative",
-					     NULL };
-static const char *const modes[] = { "enforce", "audit", NULL };
+static const char *const criticalities[] = {"life-critical", "clinical", "administrative", NULL};
+static const char *const modes[] = {"enforce", "audit", NULL};
 
 static bool device_name_ok(const char *s, size_t len)
 {
@@ -110,8 +109,8 @@ static bool read_name(struct devices_ctx *ctx, uint32_t node, const struct ward_
 		ward_quote(ward_text(ld, n), ward_ynode(ld->tree, n)->len, quoted, sizeof(quoted));
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
 				"bad device name '%s': it must be 1 to %d bytes of a-z, 0-9, '.', "
-				"'_' or '-', beginning with a letter or digit", quoted,
-				WARD_NAME_MAX - 1);
+				"'_' or '-', beginning with a letter or digit",
+				quoted, WARD_NAME_MAX - 1);
 		return false;
 	}
 	dev->name = strdup(ward_text(ld, n));
@@ -172,11 +171,13 @@ static bool read_mac(struct devices_ctx *ctx, uint32_t n, struct ward_device *de
 	if (st == WARD_MAC_BAD)
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
 				"bad MAC address '%s': write six hex bytes like "
-				"\"02:00:00:00:00:21\"", quoted);
-	else if (st == WARD_MAC_GROUP)
-		ward_diag_error(ld->diags, ward_pos_of(ld, n),
-				"'%s' is a multicast or broadcast MAC; a device's own MAC is unicast",
+				"\"02:00:00:00:00:21\"",
 				quoted);
+	else if (st == WARD_MAC_GROUP)
+		ward_diag_error(
+			ld->diags, ward_pos_of(ld, n),
+			"'%s' is a multicast or broadcast MAC; a device's own MAC is unicast",
+			quoted);
 	else if (st == WARD_MAC_ZERO)
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
 				"'%s' is the all-zero MAC; give the device's own MAC", quoted);
@@ -221,22 +222,23 @@ static bool read_address(struct devices_ctx *ctx, uint32_t n, bool v6, uint32_t 
 		return false;
 	}
 	if (p.is_v4 == v6) {
-		ward_diag_error(ld->diags, ward_pos_of(ld, n), "'%s' is an %s address; put it under %s",
-				quoted, v6 ? "IPv4" : "IPv6", v6 ? "ipv4" : "ipv6");
+		ward_diag_error(ld->diags, ward_pos_of(ld, n),
+				"'%s' is an %s address; put it under %s", quoted,
+				v6 ? "IPv4" : "IPv6", v6 ? "ipv4" : "ipv6");
 		return false;
 	}
 	if (!host_address(&p)) {
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
 				"'%s' cannot be a device's own address (it is multicast, loopback "
-				"or unspecified)", quoted);
+				"or unspecified)",
+				quoted);
 		return false;
 	}
 	memcpy(*out, p.addr, 16);
 	return claim(ctx, p.addr, 16, false, device, n);
 }
 
-static bool read_addresses(struct devices_ctx *ctx, uint32_t list, bool v6,
-			   struct ward_device *dev)
+static bool read_addresses(struct devices_ctx *ctx, uint32_t list, bool v6, struct ward_device *dev)
 {
 	struct ward_loader *ld = ctx->ld;
 	uint32_t device = (uint32_t)(dev - ld->policy->devices), item;
@@ -245,7 +247,8 @@ static bool read_addresses(struct devices_ctx *ctx, uint32_t list, bool v6,
 	bool ok = true;
 
 	if (!ward_get_list(ld, list, v6 ? "a list of IPv6 addresses" : "a list of IPv4 addresses",
-			   &item) || !item)
+			   &item) ||
+	    !item)
 		return item == 0;
 	*addrs = calloc(ward_ynode(ld->tree, list)->len, sizeof(**addrs));
 	if (!*addrs)
@@ -261,7 +264,7 @@ static bool read_addresses(struct devices_ctx *ctx, uint32_t list, bool v6,
 
 static bool read_limits(struct ward_loader *ld, uint32_t n, struct ward_device *dev)
 {
-	struct ward_field f[] = { { .name = "new_flows_per_second" } };
+	struct ward_field f[] = {{.name = "new_flows_per_second"}};
 
 	if (!ward_take_fields(ld, n, "limits", f, 1) || !f[0].value)
 		return true;
@@ -315,8 +318,9 @@ static bool read_identity(struct devices_ctx *ctx, uint32_t node, const struct w
 	if (addrs_ok && !dev->has_mac && !dev->nipv4 && !dev->nipv6) {
 		ward_diag_error(ld->diags, ward_pos_of(ld, node),
 				"%s%s%s needs at least one of mac, ipv4 and ipv6, to be told apart "
-				"from other hosts", dev->name ? "device '" : "this device",
-				dev->name ? dev->name : "", dev->name ? "'" : "");
+				"from other hosts",
+				dev->name ? "device '" : "this device", dev->name ? dev->name : "",
+				dev->name ? "'" : "");
 		addrs_ok = false;
 	}
 	return ok && addrs_ok;
@@ -325,12 +329,18 @@ static bool read_identity(struct devices_ctx *ctx, uint32_t node, const struct w
 static int read_device(struct devices_ctx *ctx, uint32_t node, struct ward_device *dev)
 {
 	struct ward_field f[D_COUNT] = {
-		[D_NAME] = { "name" },		     [D_INTERFACE] = { "interface" },
-		[D_MAC] = { "mac" },		     [D_IPV4] = { "ipv4" },
-		[D_IPV6] = { "ipv6" },		     [D_VLAN] = { "vlan" },
-		[D_CRITICALITY] = { "criticality" }, [D_MODE] = { "mode" },
-		[D_DHCP] = { "dhcp" },		     [D_OUTBOUND] = { "outbound" },
-		[D_INBOUND] = { "inbound" },	     [D_LIMITS] = { "limits" },
+		[D_NAME] = {"name"},
+		[D_INTERFACE] = {"interface"},
+		[D_MAC] = {"mac"},
+		[D_IPV4] = {"ipv4"},
+		[D_IPV6] = {"ipv6"},
+		[D_VLAN] = {"vlan"},
+		[D_CRITICALITY] = {"criticality"},
+		[D_MODE] = {"mode"},
+		[D_DHCP] = {"dhcp"},
+		[D_OUTBOUND] = {"outbound"},
+		[D_INBOUND] = {"inbound"},
+		[D_LIMITS] = {"limits"},
 	};
 	struct ward_loader *ld = ctx->ld;
 	int ret = 0;
@@ -369,7 +379,7 @@ static int cmp_claim(const void *a, const void *b)
 
 static void format_claim(const struct claim *c, char *buf, size_t size)
 {
-	struct ward_prefix p = { .plen = 128 };
+	struct ward_prefix p = {.plen = 128};
 	const uint8_t *m = c->bytes;
 
 	if (c->is_mac) {
@@ -406,7 +416,8 @@ static void check_claims(struct devices_ctx *ctx)
 		if (first->device == c->v[i].device)
 			ward_diag_error(ld->diags, ward_pos_of(ld, c->v[i].node),
 					"%s is given twice to device '%s'; the first is at line %u",
-					what, owner->name ? owner->name : "", ward_pos_of(ld, first->node).line);
+					what, owner->name ? owner->name : "",
+					ward_pos_of(ld, first->node).line);
 		else
 			ward_diag_error(ld->diags, ward_pos_of(ld, c->v[i].node),
 					"%s already belongs to device '%s' (line %u); a MAC or "
@@ -418,7 +429,7 @@ static void check_claims(struct devices_ctx *ctx)
 
 int ward_devices_load(struct ward_loader *ld, uint32_t list)
 {
-	struct devices_ctx ctx = { .ld = ld };
+	struct devices_ctx ctx = {.ld = ld};
 	struct ward_policy *p = ld->policy;
 	uint32_t item;
 	int ret = 0;

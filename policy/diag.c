@@ -15,18 +15,17 @@
 static bool store(struct ward_diags *diags, struct ward_diag *d)
 {
 	struct ward_diag *items;
-	size_t cap;
 
 	if (diags->count >= WARD_DIAG_MAX)
 		return false;
-	/* Grow by doubling: count is a power of two exactly when the array is full. */
-	if (diags->count == 0 || (diags->count & (diags->count - 1)) == 0) {
-		cap = diags->count ? diags->count * 2 : 1;
-		items = realloc(diags->items, cap * sizeof(*items));
-		if (!items)
-			return false;
-		diags->items = items;
-	}
+	/*
+	 * Grow by one: other code (the compiler) appends to the same array the
+	 * same way, and at most WARD_DIAG_MAX diagnostics are ever stored.
+	 */
+	items = realloc(diags->items, (diags->count + 1) * sizeof(*items));
+	if (!items)
+		return false;
+	diags->items = items;
 	diags->items[diags->count++] = *d;
 	return true;
 }
@@ -34,7 +33,7 @@ static bool store(struct ward_diags *diags, struct ward_diag *d)
 static void vdiag(struct ward_diags *diags, enum ward_severity severity, struct ward_pos pos,
 		  const char *fmt, va_list ap)
 {
-	struct ward_diag d = { .severity = severity, .pos = pos };
+	struct ward_diag d = {.severity = severity, .pos = pos};
 
 	if (severity == WARD_SEV_ERROR)
 		diags->nerrors++;

@@ -93,7 +93,7 @@ static void masked(const struct ward_prefix *p, unsigned int plen, struct ward_p
 	*out = *p;
 	out->plen = (uint8_t)plen;
 	for (i = plen; i < 128; i++)
-		out->addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		out->addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 }
 
 /*
@@ -117,7 +117,7 @@ static bool peer_covered(const struct ward_rule *a, const bool *lens, const stru
 
 static bool peers_cover(const struct ward_rule *a, const struct ward_rule *b)
 {
-	bool lens[129] = { false };
+	bool lens[129] = {false};
 	size_t i;
 
 	for (i = 0; i < a->npeers; i++)
@@ -141,21 +141,25 @@ static bool rule_covers(const struct ward_rule *a, const struct ward_rule *b)
 static void lint_rules(const struct ward_device *dev, int dir, struct ward_diags *diags)
 {
 	const char *dirname = dir == WARD_DIR_FROM_DEVICE ? "outbound" : "inbound";
+	const char *never[WARD_MAX_RULES_PER_DIR];
 	const struct ward_rule *rules = dev->rules[dir];
+	size_t n = dev->nrules[dir], i, j;
 	const char *why;
-	size_t i, j;
 
-	for (i = 0; i < dev->nrules[dir]; i++) {
+	for (i = 0; i < n; i++) {
 		why = never_matches(&rules[i]);
-		if (why) {
+		if (why)
 			ward_diag_warn(diags, rules[i].pos, "this rule can never match: %s", why);
-			continue;
-		}
-		/* Past the datapath's limit the compiler refuses the device; spare the n² work. */
-		if (dev->nrules[dir] > WARD_MAX_RULES_PER_DIR)
-			continue;
-		for (j = 0; j < i; j++) {
-			if (never_matches(&rules[j]) || !rule_covers(&rules[j], &rules[i]))
+		if (i < WARD_MAX_RULES_PER_DIR)
+			never[i] = why;
+	}
+	/* Past the datapath's limit the compiler refuses the device; spare the n² work. */
+	if (n > WARD_MAX_RULES_PER_DIR)
+		return;
+
+	for (i = 1; i < n; i++) {
+		for (j = 0; j < i && !never[i]; j++) {
+			if (never[j] || !rule_covers(&rules[j], &rules[i]))
 				continue;
 			ward_diag_warn(diags, rules[i].pos,
 				       "this rule never decides anything: the earlier %s rule of "

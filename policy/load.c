@@ -23,7 +23,7 @@
 
 #define TIMEOUT_MAX_S (7 * 24 * 3600)
 
-static const struct ward_pos no_pos = { 0, 0 };
+static const struct ward_pos no_pos = {0, 0};
 
 enum {
 	T_VERSION,
@@ -62,9 +62,9 @@ static void read_version(struct ward_loader *ld, uint32_t root, uint32_t n)
 
 static void read_defaults(struct ward_loader *ld, uint32_t n)
 {
-	static const char *const modes[] = { "enforce", "audit", NULL };
-	static const char *const crits[] = { "life-critical", "clinical", "administrative", NULL };
-	struct ward_field f[] = { { .name = "mode" }, { .name = "criticality" } };
+	static const char *const modes[] = {"enforce", "audit", NULL};
+	static const char *const crits[] = {"life-critical", "clinical", "administrative", NULL};
+	struct ward_field f[] = {{.name = "mode"}, {.name = "criticality"}};
 	int i;
 
 	ld->default_mode = WARD_MODE_ENFORCE;
@@ -80,11 +80,11 @@ static void read_defaults(struct ward_loader *ld, uint32_t n)
 static void read_timeouts(struct ward_loader *ld, uint32_t n)
 {
 	struct ward_field f[WARD_TMO_COUNT] = {
-		[WARD_TMO_TCP_ESTABLISHED] = { .name = "tcp_established" },
-		[WARD_TMO_TCP_TRANSITORY] = { .name = "tcp_transitory" },
-		[WARD_TMO_UDP] = { .name = "udp" },
-		[WARD_TMO_ICMP] = { .name = "icmp" },
-		[WARD_TMO_OTHER] = { .name = "other" },
+		[WARD_TMO_TCP_ESTABLISHED] = {.name = "tcp_established"},
+		[WARD_TMO_TCP_TRANSITORY] = {.name = "tcp_transitory"},
+		[WARD_TMO_UDP] = {.name = "udp"},
+		[WARD_TMO_ICMP] = {.name = "icmp"},
+		[WARD_TMO_OTHER] = {.name = "other"},
 	};
 	int i;
 
@@ -125,7 +125,8 @@ static void read_iface_name(struct ward_loader *ld, uint32_t node, uint32_t n,
 		ward_quote(ward_text(ld, n), ward_ynode(ld->tree, n)->len, quoted, sizeof(quoted));
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
 				"bad interface name '%s': a Linux interface name is 1 to %d bytes, "
-				"without '/', ':' or spaces", quoted, WARD_IFNAME_MAX - 1);
+				"without '/', ':' or spaces",
+				quoted, WARD_IFNAME_MAX - 1);
 		return;
 	}
 	strcpy(conf->name, ward_text(ld, n));
@@ -134,17 +135,17 @@ static void read_iface_name(struct ward_loader *ld, uint32_t node, uint32_t n,
 
 static void read_iface(struct ward_loader *ld, uint32_t node, struct ward_iface_conf *conf)
 {
-	static const char *const unknown[] = { "pass", "audit", "drop", NULL };
-	static const char *const xdp[] = { "auto", "native", "generic", NULL };
-	struct ward_field f[] = { { .name = "name" }, { .name = "unknown_hosts" },
-				  { .name = "xdp_mode" } };
+	static const char *const unknown[] = {"pass", "audit", "drop", NULL};
+	static const char *const xdp[] = {"auto", "native", "generic", NULL};
+	struct ward_field f[] = {{.name = "name"}, {.name = "unknown_hosts"}, {.name = "xdp_mode"}};
 	int i;
 
 	conf->pos = ward_pos_of(ld, node);
 	conf->unknown_hosts = WARD_UNKNOWN_AUDIT;
 	conf->xdp_mode = WARD_XDP_AUTO;
 	if (ward_ynode(ld->tree, node)->kind != WARD_Y_MAP) {
-		ward_expected(ld, node, "an interface (a mapping with name, unknown_hosts, xdp_mode)");
+		ward_expected(ld, node,
+			      "an interface (a mapping with name, unknown_hosts, xdp_mode)");
 		return;
 	}
 	ward_take_fields(ld, node, "interface", f, 3);
@@ -182,16 +183,20 @@ static int read_ifaces(struct ward_loader *ld, uint32_t root, uint32_t list)
 static int read_top(struct ward_loader *ld, uint32_t root)
 {
 	struct ward_field f[T_COUNT] = {
-		[T_VERSION] = { .name = "version" },	   [T_DEFAULTS] = { .name = "defaults" },
-		[T_SETS] = { .name = "sets" },		   [T_SERVICES] = { .name = "services" },
-		[T_INTERFACES] = { .name = "interfaces" }, [T_DEVICES] = { .name = "devices" },
-		[T_TIMEOUTS] = { .name = "timeouts" },
+		[T_VERSION] = {.name = "version"},
+		[T_DEFAULTS] = {.name = "defaults"},
+		[T_SETS] = {.name = "sets"},
+		[T_SERVICES] = {.name = "services"},
+		[T_INTERFACES] = {.name = "interfaces"},
+		[T_DEVICES] = {.name = "devices"},
+		[T_TIMEOUTS] = {.name = "timeouts"},
 	};
 	int ret;
 
 	if (!root) {
-		ward_diag_error(ld->diags, no_pos, "the file is empty; a policy needs at least "
-						   "version, interfaces and devices");
+		ward_diag_error(ld->diags, no_pos,
+				"the file is empty; a policy needs at least "
+				"version, interfaces and devices");
 		return 0;
 	}
 	if (ward_ynode(ld->tree, root)->kind != WARD_Y_MAP) {
@@ -224,7 +229,7 @@ static int load_tree(const char *buf, size_t len, struct ward_policy *policy,
 		     struct ward_diags *diags)
 {
 	struct ward_ytree tree;
-	struct ward_loader ld = { .tree = &tree, .diags = diags, .policy = policy };
+	struct ward_loader ld = {.tree = &tree, .diags = diags, .policy = policy};
 	int ret;
 
 	ret = ward_ytree_parse(buf, len, &tree, diags);
@@ -264,8 +269,8 @@ static bool too_big(size_t len, struct ward_diags *diags)
 	return true;
 }
 
-int ward_policy_load_buffer(const char *name, const char *buf, size_t len,
-			    struct ward_policy **out, struct ward_diags *diags)
+int ward_policy_load_buffer(const char *name, const char *buf, size_t len, struct ward_policy **out,
+			    struct ward_diags *diags)
 {
 	size_t errors = diags->nerrors;
 	struct ward_policy *policy;

@@ -29,7 +29,11 @@ struct ward_services {
 	struct ward_names names;
 };
 
-enum { M_PROTO, M_PORTS, M_ICMP };
+enum {
+	M_PROTO,
+	M_PORTS,
+	M_ICMP
+};
 
 static void match_release(struct match *m)
 {
@@ -50,7 +54,8 @@ static bool read_proto(struct ward_loader *ld, uint32_t n, int *proto)
 	ward_quote(ward_text(ld, n), ward_ynode(ld->tree, n)->len, quoted, sizeof(quoted));
 	ward_diag_error(ld->diags, ward_pos_of(ld, n),
 			"unknown protocol '%s'; it is tcp, udp, icmp, icmpv6, any or a number "
-			"from 0 to 255", quoted);
+			"from 0 to 255",
+			quoted);
 	return false;
 }
 
@@ -70,7 +75,8 @@ static bool report_port(struct ward_loader *ld, uint32_t n, enum ward_port_statu
 	else
 		ward_diag_error(ld->diags, pos,
 				"bad port '%s': a port is a number from 1 to 65535 or a range "
-				"like \"8000-8100\"", quoted);
+				"like \"8000-8100\"",
+				quoted);
 	return false;
 }
 
@@ -155,7 +161,8 @@ static void unknown_icmp(struct ward_loader *ld, uint32_t n, bool v6)
 	else
 		ward_diag_error(ld->diags, ward_pos_of(ld, n),
 				"unknown %s type '%s'; give a name such as echo-request, or a "
-				"number from 0 to 255", v6 ? "ICMPv6" : "ICMP", quoted);
+				"number from 0 to 255",
+				v6 ? "ICMPv6" : "ICMP", quoted);
 }
 
 static int cmp_u8(const void *a, const void *b)
@@ -181,8 +188,9 @@ static bool read_icmp(struct ward_loader *ld, uint32_t n, struct match *m)
 	if (!m->icmp)
 		return ward_nomem(ld);
 	for (; item; item = ward_next(ld, item)) {
-		type = ward_get_scalar(ld, item, "an ICMP type") ?
-			       ward_icmp_parse(ward_text(ld, item), v6) : -2;
+		type = ward_get_scalar(ld, item, "an ICMP type")
+			       ? ward_icmp_parse(ward_text(ld, item), v6)
+			       : -2;
 		if (type == -1)
 			unknown_icmp(ld, item, v6);
 		if (type < 0)
@@ -232,8 +240,7 @@ static bool read_match(struct ward_loader *ld, const struct ward_field *f, struc
 	else if (f[M_PORTS].value)
 		ok &= read_ports(ld, f[M_PORTS].value, m);
 	if (f[M_ICMP].value && !has_icmp(m->proto))
-		ok = misplaced(ld, f[M_ICMP].key, "icmp types", "icmp or icmpv6",
-				m->proto);
+		ok = misplaced(ld, f[M_ICMP].key, "icmp types", "icmp or icmpv6", m->proto);
 	else if (f[M_ICMP].value)
 		ok &= read_icmp(ld, f[M_ICMP].value, m);
 	return ok;
@@ -259,11 +266,9 @@ static bool match_copy(struct ward_loader *ld, const struct match *from, struct 
 	return true;
 }
 
-static bool read_service(struct ward_loader *ld, uint32_t key, uint32_t value,
-			 struct match *m)
+static bool read_service(struct ward_loader *ld, uint32_t key, uint32_t value, struct match *m)
 {
-	struct ward_field f[] = { [M_PROTO] = { "proto" }, [M_PORTS] = { "ports" },
-				  [M_ICMP] = { "icmp" } };
+	struct ward_field f[] = {[M_PROTO] = {"proto"}, [M_PORTS] = {"ports"}, [M_ICMP] = {"icmp"}};
 
 	if (!ward_take_fields(ld, value, "service", f, 3))
 		return false;
@@ -325,10 +330,14 @@ void ward_services_free(struct ward_services *services)
 	free(services);
 }
 
-enum { R_TO = M_ICMP + 1, R_FROM, R_SERVICE, R_COUNT };
+enum {
+	R_TO = M_ICMP + 1,
+	R_FROM,
+	R_SERVICE,
+	R_COUNT
+};
 
-static bool use_service(struct ward_loader *ld, const struct ward_field *f,
-			struct ward_rule *rule)
+static bool use_service(struct ward_loader *ld, const struct ward_field *f, struct ward_rule *rule)
 {
 	struct ward_services *svcs = ld->services;
 	const char *name;
@@ -360,13 +369,18 @@ static bool use_service(struct ward_loader *ld, const struct ward_field *f,
 
 static bool read_what(struct ward_loader *ld, const struct ward_field *f, struct ward_rule *rule)
 {
-	struct match m = { 0 };
+	struct match m = {0};
 	bool ok;
 
 	if (f[R_SERVICE].key)
 		return use_service(ld, f, rule);
-	ok = read_match(ld, f, &m) && match_copy(ld, &m, rule);
-	match_release(&m);
+	/* The rule takes what was read: the arrays are its own from here on. */
+	ok = read_match(ld, f, &m);
+	rule->proto = m.proto;
+	rule->ports = m.ports;
+	rule->nports = m.nports;
+	rule->icmp_types = m.icmp;
+	rule->nicmp = m.nicmp;
 	return ok;
 }
 
@@ -393,9 +407,9 @@ static uint32_t peer_list(struct ward_loader *ld, uint32_t node, const struct wa
 static bool read_rule(struct ward_loader *ld, uint32_t node, enum ward_direction dir,
 		      struct ward_rule *rule)
 {
-	struct ward_field f[R_COUNT] = { [M_PROTO] = { "proto" }, [M_PORTS] = { "ports" },
-					 [M_ICMP] = { "icmp" },	  [R_TO] = { "to" },
-					 [R_FROM] = { "from" },	  [R_SERVICE] = { "service" } };
+	struct ward_field f[R_COUNT] = {
+		[M_PROTO] = {"proto"}, [M_PORTS] = {"ports"}, [M_ICMP] = {"icmp"},
+		[R_TO] = {"to"},       [R_FROM] = {"from"},   [R_SERVICE] = {"service"}};
 	const char *what = dir == WARD_DIR_FROM_DEVICE ? "outbound rule" : "inbound rule";
 	uint32_t peers;
 	bool ok;
@@ -403,8 +417,9 @@ static bool read_rule(struct ward_loader *ld, uint32_t node, enum ward_direction
 	memset(rule, 0, sizeof(*rule));
 	rule->pos = ward_pos_of(ld, node);
 	if (ward_ynode(ld->tree, node)->kind != WARD_Y_MAP)
-		return ward_expected(ld, node, "a rule (a mapping with to or from, and a proto or "
-					       "service)");
+		return ward_expected(ld, node,
+				     "a rule (a mapping with to or from, and a proto or "
+				     "service)");
 	if (!ward_take_fields(ld, node, what, f, R_COUNT))
 		return false;
 

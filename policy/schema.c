@@ -82,8 +82,8 @@ static void take_field(struct ward_loader *ld, uint32_t key, uint32_t value, con
 	}
 	if (fields[i].key) {
 		ward_diag_error(ld->diags, ward_pos_of(ld, key),
-				"duplicate key '%s' in %s; the first is at line %u",
-				fields[i].name, what, ward_pos_of(ld, fields[i].key).line);
+				"duplicate key '%s' in %s; the first is at line %u", fields[i].name,
+				what, ward_pos_of(ld, fields[i].key).line);
 		return;
 	}
 	fields[i].key = key;
@@ -147,8 +147,8 @@ bool ward_get_scalar(struct ward_loader *ld, uint32_t n, const char *what)
 	return ward_expected(ld, n, what);
 }
 
-bool ward_get_uint(struct ward_loader *ld, uint32_t n, const char *what, uint32_t lo,
-		   uint32_t hi, uint32_t *out)
+bool ward_get_uint(struct ward_loader *ld, uint32_t n, const char *what, uint32_t lo, uint32_t hi,
+		   uint32_t *out)
 {
 	char buf[WARD_QUOTE_SIZE + 2], expected[128];
 
@@ -162,8 +162,7 @@ bool ward_get_uint(struct ward_loader *ld, uint32_t n, const char *what, uint32_
 	return false;
 }
 
-int ward_get_enum(struct ward_loader *ld, uint32_t n, const char *what,
-		  const char *const *names)
+int ward_get_enum(struct ward_loader *ld, uint32_t n, const char *what, const char *const *names)
 {
 	char quoted[WARD_QUOTE_SIZE], choices[256], expected[128];
 	struct ward_suggest s;
@@ -193,7 +192,7 @@ int ward_get_enum(struct ward_loader *ld, uint32_t n, const char *what,
 
 bool ward_get_bool(struct ward_loader *ld, uint32_t n, const char *what, bool *out)
 {
-	static const char *const names[] = { "false", "true", NULL };
+	static const char *const names[] = {"false", "true", NULL};
 	char buf[WARD_QUOTE_SIZE + 2];
 	size_t i;
 
@@ -226,8 +225,9 @@ bool ward_check_name(struct ward_loader *ld, uint32_t n, const char *what)
 
 	ward_quote(s, node->len, quoted, sizeof(quoted));
 	if (node->len == 0 || node->len > NAME_MAX_BYTES) {
-		ward_diag_error(ld->diags, node->pos, "%s name '%s' is %u bytes; it must be 1 to %d",
-				what, quoted, node->len, NAME_MAX_BYTES);
+		ward_diag_error(ld->diags, node->pos,
+				"%s name '%s' is %u bytes; it must be 1 to %d", what, quoted,
+				node->len, NAME_MAX_BYTES);
 		return false;
 	}
 	for (i = 0; i < node->len; i++)
@@ -236,7 +236,8 @@ bool ward_check_name(struct ward_loader *ld, uint32_t n, const char *what)
 	if (i < node->len) {
 		ward_diag_error(ld->diags, node->pos,
 				"%s name '%s' may hold only letters, digits, '.', '_' and '-', "
-				"and must begin with a letter or digit", what, quoted);
+				"and must begin with a letter or digit",
+				what, quoted);
 		return false;
 	}
 	if (!strcmp(s, "any") || ward_addr_parse(s, &p, &has_len) != WARD_ADDR_BAD) {
@@ -254,9 +255,10 @@ bool ward_add_peers(struct ward_loader *ld, size_t count)
 	if (ld->npeers <= WARD_POLICY_MAX_PEERS)
 		return true;
 	if (!ld->too_many_peers)
-		ward_diag_error(ld->diags, (struct ward_pos){ 0, 0 },
+		ward_diag_error(ld->diags, (struct ward_pos){0, 0},
 				"the sets and rules resolve to more than %u peer prefixes; the "
-				"limit is %u", WARD_POLICY_MAX_PEERS, WARD_POLICY_MAX_PEERS);
+				"limit is %u",
+				WARD_POLICY_MAX_PEERS, WARD_POLICY_MAX_PEERS);
 	ld->too_many_peers = true;
 	return false;
 }
@@ -300,8 +302,7 @@ void ward_names_sort(struct ward_loader *ld, struct ward_names *names, const cha
 	names->count = kept;
 }
 
-long ward_names_find(const struct ward_loader *ld, const struct ward_names *names,
-		     const char *name)
+long ward_names_find(const struct ward_loader *ld, const struct ward_names *names, const char *name)
 {
 	size_t lo = 0, hi = names->count, mid;
 	int c;
@@ -331,8 +332,9 @@ void ward_names_unknown(struct ward_loader *ld, const struct ward_names *names, 
 	for (i = 0; ward_suggest_wanted(ld->diags) && i < names->count; i++)
 		ward_suggest_offer(&s, ward_text(ld, names->refs[i].key));
 	if (ward_suggest_best(&s))
-		ward_diag_error(ld->diags, ward_pos_of(ld, n), "unknown %s '%s'; did you mean '%s'?",
-				what, quoted, ward_suggest_best(&s));
+		ward_diag_error(ld->diags, ward_pos_of(ld, n),
+				"unknown %s '%s'; did you mean '%s'?", what, quoted,
+				ward_suggest_best(&s));
 	else
 		ward_diag_error(ld->diags, ward_pos_of(ld, n), "unknown %s '%s'%s", what, quoted,
 				hint);

@@ -90,12 +90,11 @@ bool ward_get_list(struct ward_loader *ld, uint32_t n, const char *what, uint32_
 bool ward_get_scalar(struct ward_loader *ld, uint32_t n, const char *what);
 
 /* A whole number from @lo to @hi; @what names the key, e.g. "vlan". */
-bool ward_get_uint(struct ward_loader *ld, uint32_t n, const char *what, uint32_t lo,
-		   uint32_t hi, uint32_t *out);
+bool ward_get_uint(struct ward_loader *ld, uint32_t n, const char *what, uint32_t lo, uint32_t hi,
+		   uint32_t *out);
 
 /* One of @names (NULL-terminated): its index, or -1 after an error naming the choices. */
-int ward_get_enum(struct ward_loader *ld, uint32_t n, const char *what,
-		  const char *const *names);
+int ward_get_enum(struct ward_loader *ld, uint32_t n, const char *what, const char *const *names);
 
 bool ward_get_bool(struct ward_loader *ld, uint32_t n, const char *what, bool *out);
 

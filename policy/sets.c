@@ -95,7 +95,8 @@ void ward_report_addr(struct ward_loader *ld, uint32_t n, enum ward_addr_status 
 	case WARD_ADDR_BAD_PLEN:
 		ward_diag_error(ld->diags, pos,
 				"bad prefix length in '%s': it is 0 to 32 for IPv4, 0 to 128 for "
-				"IPv6", quoted);
+				"IPv6",
+				quoted);
 		break;
 	case WARD_ADDR_HOST_BITS:
 		ward_diag_error(ld->diags, pos, "%s has host bits set; did you mean %s?", quoted,
@@ -142,7 +143,7 @@ static bool resolve_list(struct ward_loader *ld, uint32_t list, struct pvec *vec
 static bool resolve_set(struct ward_loader *ld, struct ward_set *set)
 {
 	struct ward_sets *sets = ld->sets;
-	struct pvec vec = { 0 };
+	struct pvec vec = {0};
 	bool ok;
 
 	sets->chain[sets->depth++] = (uint32_t)(set - sets->items);
@@ -181,7 +182,7 @@ static bool append_set(struct ward_loader *ld, uint32_t n, struct ward_set *set,
 
 static bool resolve_item(struct ward_loader *ld, uint32_t n, struct pvec *vec)
 {
-	static const struct ward_prefix any = { .plen = 0 };
+	static const struct ward_prefix any = {.plen = 0};
 	const char *s = ward_text(ld, n);
 	enum ward_addr_status status;
 	struct ward_prefix p;
@@ -219,10 +220,9 @@ static bool resolve_list(struct ward_loader *ld, uint32_t list, struct pvec *vec
 	return ok && !ld->nomem && !ld->too_many_peers;
 }
 
-bool ward_peers_resolve(struct ward_loader *ld, uint32_t list, struct ward_prefix **out,
-			size_t *n)
+bool ward_peers_resolve(struct ward_loader *ld, uint32_t list, struct ward_prefix **out, size_t *n)
 {
-	struct pvec vec = { 0 };
+	struct pvec vec = {0};
 	bool ok;
 
 	ok = resolve_list(ld, list, &vec);

@@ -26,8 +26,7 @@ size_t ward_sets_count(const struct ward_sets *sets);
  * sorted array without duplicates, *@out (NULL when empty), of *@n prefixes.
  * Returns false after reporting the errors, or on lack of memory.
  */
-bool ward_peers_resolve(struct ward_loader *ld, uint32_t list, struct ward_prefix **out,
-			size_t *n);
+bool ward_peers_resolve(struct ward_loader *ld, uint32_t list, struct ward_prefix **out, size_t *n);
 
 /* Report why the scalar @n is not a usable address or CIDR (ward_addr_parse()'s @status). */
 void ward_report_addr(struct ward_loader *ld, uint32_t n, enum ward_addr_status status,

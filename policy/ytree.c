@@ -55,7 +55,7 @@ static struct anchor *anchor_slot(const struct anchors *a, const char *name)
 
 static int anchors_grow(struct anchors *a)
 {
-	struct anchors bigger = { .cap = a->cap ? a->cap * 2 : 64, .count = a->count };
+	struct anchors bigger = {.cap = a->cap ? a->cap * 2 : 64, .count = a->count};
 	size_t i;
 
 	bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
@@ -136,23 +136,34 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+static bool control_char(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+}
+
 /* Refuse bytes that are not UTF-8 text, saying where the first one is. */
 static int check_text(const char *buf, size_t len, struct ward_diags *diags)
 {
 	const unsigned char *s = (const unsigned char *)buf;
-	struct ward_pos pos = { 1, 1 };
+	struct ward_pos pos = {1, 1};
 	size_t i = 0, n;
 
 	while (i < len) {
+		/* Most of a policy is printable ASCII: step over it first. */
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			pos.col++;
+			i++;
+			continue;
+		}
 		n = utf8_len(s + i, len - i);
 		if (n == 0) {
 			ward_diag_error(diags, pos,
 					"invalid UTF-8 (byte 0x%02x); a policy file must be "
-					"UTF-8 text", s[i]);
+					"UTF-8 text",
+					s[i]);
 			return -EINVAL;
 		}
-		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') ||
-		    s[i] == 0x7f) {
+		if (control_char(s[i])) {
 			ward_diag_error(diags, pos,
 					"control character 0x%02x; a policy file must be text",
 					s[i]);
@@ -169,7 +180,7 @@ static int check_text(const char *buf, size_t len, struct ward_diags *diags)
 
 static struct ward_pos pos_of(const yaml_mark_t *mark)
 {
-	struct ward_pos pos = { (uint32_t)mark->line + 1, (uint32_t)mark->column + 1 };
+	struct ward_pos pos = {(uint32_t)mark->line + 1, (uint32_t)mark->column + 1};
 
 	return pos;
 }
@@ -199,7 +210,8 @@ static void syntax_error(const yaml_parser_t *parser, const char *buf, size_t le
 	if (tab_indented(buf, len, pos.line))
 		ward_diag_error(diags, pos,
 				"YAML syntax: %s (a tab in the indentation: YAML indents with "
-				"spaces only)", problem);
+				"spaces only)",
+				problem);
 	else if (parser->context)
 		ward_diag_error(diags, pos, "YAML syntax: %s %s (from line %u)", problem,
 				parser->context, (unsigned int)parser->context_mark.line + 1);
@@ -300,8 +312,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 {
 	uint32_t n, offset;
 
-	if (add_text(b->tree, (const char *)ev->data.scalar.value, ev->data.scalar.length,
-		     &offset))
+	if (add_text(b->tree, (const char *)ev->data.scalar.value, ev->data.scalar.length, &offset))
 		return -ENOMEM;
 	n = add_node(b, WARD_Y_SCALAR, &ev->start_mark);
 	if (!n)
@@ -329,8 +340,10 @@ static int on_open(struct builder *b, enum ward_ykind kind, const yaml_event_t *
 	b->open[b->depth] = n;
 	b->last[b->depth] = 0;
 	b->depth++;
-	return name_anchor(b, kind == WARD_Y_SEQ ? ev->data.sequence_start.anchor
-						 : ev->data.mapping_start.anchor, n);
+	return name_anchor(b,
+			   kind == WARD_Y_SEQ ? ev->data.sequence_start.anchor
+					      : ev->data.mapping_start.anchor,
+			   n);
 }
 
 static int on_close(struct builder *b)
@@ -431,10 +444,9 @@ static int run_parser(yaml_parser_t *parser, struct builder *b, const char *buf,
 	return ret < 0 ? ret : 0;
 }
 
-int ward_ytree_parse(const char *buf, size_t len, struct ward_ytree *tree,
-		     struct ward_diags *diags)
+int ward_ytree_parse(const char *buf, size_t len, struct ward_ytree *tree, struct ward_diags *diags)
 {
-	struct builder b = { .tree = tree, .diags = diags };
+	struct builder b = {.tree = tree, .diags = diags};
 	yaml_parser_t parser;
 	int ret;
 
@@ -489,7 +501,7 @@ const char *ward_ydescribe(const struct ward_ytree *tree, uint32_t n, char *buf,
 		return "a list";
 	if (ward_yis_null(tree, n))
 		return "nothing";
-	snprintf(buf, size, "'%s'", ward_quote(ward_ystr(tree, n), node->len, quoted,
-						 sizeof(quoted)));
+	snprintf(buf, size, "'%s'",
+		 ward_quote(ward_ystr(tree, n), node->len, quoted, sizeof(quoted)));
 	return buf;
 }

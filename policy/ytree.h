@@ -25,10 +25,10 @@
 
 #include "policy.h"
 
-#define WARD_POLICY_MAX_BYTES (64U << 20) /* file size */
-#define WARD_POLICY_MAX_DEPTH 64	  /* nested sequences and mappings */
-#define WARD_POLICY_MAX_NODES (8U << 20)  /* scalars, sequences, mappings, aliases */
-#define WARD_POLICY_MAX_EXPANDED (8U << 20) /* nodes, counting what each alias stands for */
+#define WARD_POLICY_MAX_BYTES	 (64U << 20) /* file size */
+#define WARD_POLICY_MAX_DEPTH	 64	     /* nested sequences and mappings */
+#define WARD_POLICY_MAX_NODES	 (8U << 20)  /* scalars, sequences, mappings, aliases */
+#define WARD_POLICY_MAX_EXPANDED (8U << 20)  /* nodes, counting what each alias stands for */
 
 enum ward_ykind {
 	WARD_Y_SCALAR,
@@ -38,12 +38,12 @@ enum ward_ykind {
 };
 
 struct ward_ynode {
-	uint8_t kind;	/* enum ward_ykind */
-	uint8_t plain;	/* a scalar written without quotes */
+	uint8_t kind;  /* enum ward_ykind */
+	uint8_t plain; /* a scalar written without quotes */
 	struct ward_pos pos;
-	uint32_t len;	/* scalar: bytes; sequence, mapping: children */
-	uint32_t first; /* scalar: offset of its text; others: first child */
-	uint32_t next;	/* next sibling */
+	uint32_t len;	 /* scalar: bytes; sequence, mapping: children */
+	uint32_t first;	 /* scalar: offset of its text; others: first child */
+	uint32_t next;	 /* next sibling */
 	uint32_t weight; /* nodes in this one's subtree, aliases expanded (saturating) */
 };
 

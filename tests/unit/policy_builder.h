@@ -197,15 +197,4 @@ static inline void pb_free(struct ward_policy *p)
 	free(p);
 }
 
-/* Free the diagnostics gathered by the code under test. */
-static inline void pb_diags_clear(struct ward_diags *diags)
-{
-	size_t i;
-
-	for (i = 0; i < diags->count; i++)
-		free(diags->items[i].message);
-	free(diags->items);
-	memset(diags, 0, sizeof(*diags));
-}
-
 #endif /* WARD_TEST_POLICY_BUILDER_H */

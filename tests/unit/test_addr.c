@@ -14,7 +14,7 @@
 
 static void test_addr_ipv4_is_mapped(void **state)
 {
-	const uint8_t want[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 1, 0 };
+	const uint8_t want[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 1, 0};
 	struct ward_prefix p;
 	bool has_len;
 
@@ -89,7 +89,7 @@ static void test_addr_format(void **state)
 
 static void test_addr_covers_and_families(void **state)
 {
-	struct ward_prefix net, host, other, any = { .plen = 0 }, v6;
+	struct ward_prefix net, host, other, any = {.plen = 0}, v6;
 	bool has_len;
 
 	ward_addr_parse("198.18.1.0/24", &net, &has_len);
@@ -112,7 +112,7 @@ static void test_addr_covers_and_families(void **state)
 
 static void test_addr_mac(void **state)
 {
-	const uint8_t want[6] = { 0x02, 0, 0, 0, 0, 0x21 };
+	const uint8_t want[6] = {0x02, 0, 0, 0, 0, 0x21};
 	uint8_t mac[6];
 
 	assert_int_equal(ward_mac_parse("02:00:00:00:00:21", mac), WARD_MAC_OK);
@@ -170,14 +170,22 @@ static void test_addr_icmp_types(void **state)
 		const char *name;
 		int v4, v6;
 	} cases[] = {
-		{ "echo-reply", 0, 129 },	    { "dest-unreachable", 3, 1 },
-		{ "source-quench", 4, -1 },	    { "redirect", 5, 137 },
-		{ "echo-request", 8, 128 },	    { "router-advertisement", 9, 134 },
-		{ "router-solicitation", 10, 133 }, { "time-exceeded", 11, 3 },
-		{ "parameter-problem", 12, 4 },	    { "timestamp", 13, -1 },
-		{ "timestamp-reply", 14, -1 },	    { "packet-too-big", -1, 2 },
-		{ "neighbor-solicitation", -1, 135 }, { "neighbor-advertisement", -1, 136 },
-		{ "200", 200, 200 },		    { "256", -1, -1 },
+		{"echo-reply", 0, 129},
+		{"dest-unreachable", 3, 1},
+		{"source-quench", 4, -1},
+		{"redirect", 5, 137},
+		{"echo-request", 8, 128},
+		{"router-advertisement", 9, 134},
+		{"router-solicitation", 10, 133},
+		{"time-exceeded", 11, 3},
+		{"parameter-problem", 12, 4},
+		{"timestamp", 13, -1},
+		{"timestamp-reply", 14, -1},
+		{"packet-too-big", -1, 2},
+		{"neighbor-solicitation", -1, 135},
+		{"neighbor-advertisement", -1, 136},
+		{"200", 200, 200},
+		{"256", -1, -1},
 	};
 	size_t i;
 

@@ -8,6 +8,7 @@
  * policies, by emulating the datapath's lookups over the compiled entries.
  */
 #include <errno.h>
+#include <glob.h>
 #include <time.h>
 
 #include "policy_builder.h"
@@ -39,7 +40,7 @@ static void compile_too_big(const struct ward_policy *p, uint32_t line, const ch
 	assert_int_equal(diags.items[0].severity, WARD_SEV_ERROR);
 	assert_int_equal(diags.items[0].pos.line, line);
 	assert_string_equal(diags.items[0].message, message);
-	pb_diags_clear(&diags);
+	ward_diags_free(&diags);
 }
 
 static uint32_t dev_dir(uint32_t id, int dir)
@@ -487,7 +488,7 @@ static void test_limit_rules_per_direction(void **state)
 		assert_string_equal(diags.items[1].message,
 				    "device ct-01 has 65 inbound rules; the datapath holds at "
 				    "most 64 (1 over)");
-		pb_diags_clear(&diags);
+		ward_diags_free(&diags);
 	}
 	pb_free(p);
 }
@@ -940,21 +941,25 @@ static void random_query(const struct ward_policy *p, struct ward_query *q, unsi
 	}
 }
 
-/* Make @q a frame of a real device on its interface and VLAN, so the rules get to judge. */
-static void make_coherent(const struct ward_policy *p, struct ward_query *q, unsigned int *seed)
+/* Put @q on @dev's interface and VLAN, from (or toward) its first address and its MAC. */
+static void make_coherent_device(const struct ward_device *dev, struct ward_query *q)
 {
-	const struct ward_device *dev = &p->devices[rnd(seed, (uint32_t)p->ndevices)];
 	bool from = q->direction == WARD_DIR_FROM_DEVICE;
-	uint8_t *own = from ? q->src : q->dst;
 
 	if (q->is_v4 ? !dev->nipv4 : !dev->nipv6)
 		return;
-	memcpy(own, q->is_v4 ? dev->ipv4[0] : dev->ipv6[0], 16);
+	memcpy(from ? q->src : q->dst, q->is_v4 ? dev->ipv4[0] : dev->ipv6[0], 16);
 	q->iface = dev->iface;
 	q->vlan = dev->vlan;
 	q->has_src_mac = from && dev->has_mac;
 	q->has_dst_mac = !from && dev->has_mac;
 	memcpy(from ? q->src_mac : q->dst_mac, dev->mac, 6);
+}
+
+/* Make @q a frame of a real device on its interface and VLAN, so the rules get to judge. */
+static void make_coherent(const struct ward_policy *p, struct ward_query *q, unsigned int *seed)
+{
+	make_coherent_device(&p->devices[rnd(seed, (uint32_t)p->ndevices)], q);
 }
 
 static void assert_same_verdict(const struct ward_verdict *want, const struct ward_verdict *got)
@@ -1001,6 +1006,178 @@ static void test_compiled_agrees_with_evaluator(void **state)
 	assert_true(rules > cases / 20);
 }
 
+static struct ward_policy *load_yaml(const char *yaml)
+{
+	struct ward_diags diags = { 0 };
+	struct ward_policy *p = NULL;
+
+	assert_int_equal(ward_policy_load_buffer("test.yaml", yaml, strlen(yaml), &p, &diags), 0);
+	assert_int_equal(diags.nerrors, 0);
+	ward_diags_free(&diags);
+	return p;
+}
+
+/* From YAML: sets, services and any become the merged entries, at the rules' bits. */
+static void test_yaml_policy_entries(void **state)
+{
+	static const char yaml[] = "version: 1\n"
+				   "sets:\n"
+				   "  pacs: [198.18.1.10, 198.18.1.11]\n"
+				   "  servers: [198.18.1.0/24, \"2001:db8:1::/64\"]\n"
+				   "services:\n"
+				   "  dicom: { proto: tcp, ports: [104, 11112] }\n"
+				   "interfaces:\n"
+				   "  - name: dev0\n"
+				   "devices:\n"
+				   "  - name: ct-01\n"
+				   "    mac: \"02:00:00:00:00:21\"\n"
+				   "    ipv4: [198.18.0.21]\n"
+				   "    outbound:\n"
+				   "      - to: [pacs]\n"
+				   "        service: dicom\n"
+				   "      - to: [servers]\n"
+				   "        proto: tcp\n"
+				   "        ports: [\"100-110\"]\n"
+				   "      - to: [any]\n"
+				   "        proto: udp\n"
+				   "        ports: [53]\n";
+	struct ward_policy *p = load_yaml(yaml);
+	struct ward_compiled *c = compile_ok(p, 7);
+	uint32_t dd = dev_dir(0, WARD_DIR_FROM_DEVICE);
+
+	assert_int_equal(c->config.generation, 7);
+	assert_int_equal(c->nmacs, 1);
+	assert_int_equal(c->nips, 1);
+	assert_int_equal(count_peers(c, dd), 5);
+	assert_int_equal(peer_rules(c, dd, "any"), 0x4);
+	assert_int_equal(peer_rules(c, dd, "198.18.1.0/24"), 0x6);
+	assert_int_equal(peer_rules(c, dd, "198.18.1.10"), 0x7);
+	assert_int_equal(peer_rules(c, dd, "198.18.1.11"), 0x7);
+	assert_int_equal(peer_rules(c, dd, "2001:db8:1::/64"), 0x6);
+	assert_int_equal(service_rules(c, dd, PB_TCP, 104, 16), 0x3);
+	assert_int_equal(service_rules(c, dd, PB_TCP, 11112, 16), 0x1);
+	assert_int_equal(service_rules(c, dd, PB_TCP, 100, 14), 0x2);
+	assert_int_equal(service_rules(c, dd, PB_TCP, 104, 14), 0x2);
+	assert_int_equal(service_rules(c, dd, PB_TCP, 108, 15), 0x2);
+	assert_int_equal(service_rules(c, dd, PB_TCP, 110, 16), 0x2);
+	assert_int_equal(service_rules(c, dd, PB_UDP, 53, 16), 0x4);
+	assert_int_equal(count_services(c, dd), 7);
+	ward_compiled_free(c);
+	ward_policy_free(p);
+}
+
+/* An address inside @pfx, at random, or at its start or end. */
+static void addr_in(const struct ward_prefix *pfx, uint8_t out[16], unsigned int *seed)
+{
+	int bit;
+
+	memcpy(out, pfx->addr, 16);
+	for (bit = pfx->plen; bit < 128; bit++)
+		if (rnd(seed, 2))
+			out[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+}
+
+/*
+ * A query aimed at one rule of a device: on its interface and VLAN, from its
+ * address, toward a peer of the rule, with the rule's protocol and a port or
+ * type of it; then, half the time, one thing changed to just miss it.
+ */
+static bool aim_at_rule(const struct ward_policy *p, struct ward_query *q, unsigned int *seed)
+{
+	const struct ward_device *dev = &p->devices[rnd(seed, (uint32_t)p->ndevices)];
+	int dir = (int)rnd(seed, 2);
+	const struct ward_rule *r;
+	const struct ward_prefix *peer;
+	uint8_t *peer_addr;
+
+	if (!dev->nrules[dir])
+		return false;
+	r = &dev->rules[dir][rnd(seed, (uint32_t)dev->nrules[dir])];
+	if (!r->npeers)
+		return false;
+	peer = &r->peers[rnd(seed, (uint32_t)r->npeers)];
+	q->direction = (enum ward_direction)dir;
+	q->is_v4 = peer->plen ? peer->is_v4 : rnd(seed, 2);
+	random_addr(p, q->is_v4, q->src, seed);
+	random_addr(p, q->is_v4, q->dst, seed);
+	peer_addr = dir == WARD_DIR_FROM_DEVICE ? q->dst : q->src;
+	addr_in(peer, peer_addr, seed);
+	if (peer->plen == 0 && q->is_v4)
+		memcpy(peer_addr, (const uint8_t[12]){ [10] = 0xff, [11] = 0xff }, 12);
+	if (r->proto != WARD_PROTO_ANY)
+		q->proto = (uint8_t)r->proto;
+	q->has_ports = q->proto == PB_TCP || q->proto == PB_UDP;
+	if (r->nports) {
+		const struct ward_port_range *range = &r->ports[rnd(seed, (uint32_t)r->nports)];
+
+		q->dport = (uint16_t)(range->lo + rnd(seed, (uint32_t)(range->hi - range->lo) + 1));
+	}
+	if (r->nicmp)
+		q->icmp_type = r->icmp_types[rnd(seed, (uint32_t)r->nicmp)];
+	make_coherent_device(dev, q);
+	switch (rnd(seed, 8)) {
+	case 0:
+		q->dport++;
+		break;
+	case 1:
+		q->icmp_type++;
+		break;
+	case 2:
+		peer_addr[15] ^= 1;
+		break;
+	case 3:
+		q->proto = (uint8_t)(q->proto == PB_TCP ? PB_UDP : PB_TCP);
+		q->has_ports = true;
+		break;
+	}
+	return true;
+}
+
+static size_t agree_on_policy(const struct ward_policy *p, unsigned int *seed, int n)
+{
+	struct ward_compiled *c = compile_ok(p, 1);
+	size_t by_rule = 0;
+	int j;
+
+	for (j = 0; j < n; j++) {
+		struct ward_verdict want, got;
+		struct ward_query q;
+
+		random_query(p, &q, seed);
+		if (j % 4)
+			aim_at_rule(p, &q, seed);
+		ward_evaluate(p, &q, &want);
+		emulate(c, &q, &got);
+		assert_same_verdict(&want, &got);
+		by_rule += want.rule != NULL;
+	}
+	ward_compiled_free(c);
+	return by_rule;
+}
+
+/* Every example policy: the compiled entries agree with the evaluator. */
+static void test_examples_agree_with_evaluator(void **state)
+{
+	unsigned int seed = 104;
+	size_t i, by_rule = 0;
+	glob_t g;
+
+	assert_int_equal(glob("policy/examples/*.yaml", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc > 0);
+	for (i = 0; i < g.gl_pathc; i++) {
+		struct ward_diags diags = { 0 };
+		struct ward_policy *p = NULL;
+
+		assert_int_equal(ward_policy_load(g.gl_pathv[i], &p, &diags), 0);
+		ward_diags_free(&diags);
+		by_rule += agree_on_policy(p, &seed, 4000);
+		ward_policy_free(p);
+	}
+	print_message("# %zu example policies, %zu verdicts by a rule\n", g.gl_pathc, by_rule);
+	assert_true(by_rule > 0);
+	globfree(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1022,6 +1199,8 @@ int main(void)
 		cmocka_unit_test(test_limit_service_entries),
 		cmocka_unit_test(test_speed_10000_devices),
 		cmocka_unit_test(test_compiled_agrees_with_evaluator),
+		cmocka_unit_test(test_yaml_policy_entries),
+		cmocka_unit_test(test_examples_agree_with_evaluator),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,7 @@
 
 static void test_devices_identity_and_settings(void **state)
 {
-	const uint8_t mapped[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 0, 21 };
+	const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 0, 21};
 	const struct ward_device *dev;
 	struct loaded l;
 
@@ -56,7 +56,8 @@ static void test_devices_interface_rules(void **state)
 
 	expect_error(TWO_IFACES "devices:\n  - { name: a, mac: \"02:00:00:00:00:01\" }\n", 4, 5,
 		     "device 'a' needs 'interface': the policy has 2 interfaces (d0, d1)");
-	expect_error(TWO_IFACES "devices:\n  - { name: a, interface: d2, mac: \"02:00:00:00:00:01\" }\n",
+	expect_error(TWO_IFACES
+		     "devices:\n  - { name: a, interface: d2, mac: \"02:00:00:00:00:01\" }\n",
 		     4, 27, "unknown interface 'd2'; did you mean 'd0'?");
 }
 
@@ -74,7 +75,8 @@ static void test_devices_name_errors(void **state)
 		     "this device needs a name");
 
 	/* 63 bytes is the longest name. */
-	snprintf(yaml, sizeof(yaml), POLICY_HEAD "devices: [{ name: %.63s, mac: \"02:00:00:00:00:01\" }]\n",
+	snprintf(yaml, sizeof(yaml),
+		 POLICY_HEAD "devices: [{ name: %.63s, mac: \"02:00:00:00:00:01\" }]\n",
 		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	{
 		struct loaded l;
@@ -82,7 +84,8 @@ static void test_devices_name_errors(void **state)
 		expect_clean(&l, yaml);
 		loaded_free(&l);
 	}
-	snprintf(yaml, sizeof(yaml), POLICY_HEAD "devices: [{ name: %.64s, mac: \"02:00:00:00:00:01\" }]\n",
+	snprintf(yaml, sizeof(yaml),
+		 POLICY_HEAD "devices: [{ name: %.64s, mac: \"02:00:00:00:00:01\" }]\n",
 		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	{
 		struct loaded l;
@@ -143,14 +146,17 @@ static void test_devices_setting_errors(void **state)
 		     45, "unknown mode 'audited'; did you mean 'audit'? (one of enforce, audit)");
 	expect_error(POLICY_HEAD "devices: [{ name: a, ipv6: [\"::1:2\"], dhcp: yes }]\n", 3, 45,
 		     "dhcp must be true or false, got 'yes'");
-	expect_error(POLICY_HEAD "devices: [{ name: a, ipv6: [\"::1:2\"], criticality: high }]\n", 3,
-		     52, "unknown criticality 'high'; it is one of life-critical, clinical, "
-			 "administrative");
-	expect_error(POLICY_HEAD "devices: [{ name: a, ipv6: [\"::1:2\"], limits: { new_flows_per_second: 0 } }]\n",
-		     3, 71, "new_flows_per_second must be a number from 1 to 1000000, got '0'");
+	expect_error(POLICY_HEAD "devices: [{ name: a, ipv6: [\"::1:2\"], criticality: high }]\n",
+		     3, 52,
+		     "unknown criticality 'high'; it is one of life-critical, clinical, "
+		     "administrative");
+	expect_error(
+		POLICY_HEAD
+		"devices: [{ name: a, ipv6: [\"::1:2\"], limits: { new_flows_per_second: 0 } }]\n",
+		3, 71, "new_flows_per_second must be a number from 1 to 1000000, got '0'");
 	expect_error(POLICY_HEAD "devices:\n  - name: a\n    mac: \"02:00:00:00:00:01\"\n"
-				 "    outbond: []\n", 6, 5,
-		     "unknown key 'outbond' in device; did you mean 'outbound'?");
+				 "    outbond: []\n",
+		     6, 5, "unknown key 'outbond' in device; did you mean 'outbound'?");
 }
 
 static void test_devices_claimed_twice(void **state)
@@ -167,7 +173,8 @@ static void test_devices_claimed_twice(void **state)
 		     5, 35,
 		     "address 198.18.0.1 already belongs to device 'a' (line 4); a MAC or address "
 		     "belongs to one device only");
-	expect_error(POLICY_HEAD "devices:\n  - { name: a, ipv6: [\"2001:db8::1\", \"2001:db8:0::1\"] }\n",
+	expect_error(POLICY_HEAD
+		     "devices:\n  - { name: a, ipv6: [\"2001:db8::1\", \"2001:db8:0::1\"] }\n",
 		     4, 38,
 		     "address 2001:db8::1 is given twice to device 'a'; the first is at line 4");
 	expect_error(POLICY_HEAD "devices:\n"

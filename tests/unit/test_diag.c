@@ -17,10 +17,10 @@
 
 static void test_diag_counts_and_stores(void **state)
 {
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 
-	ward_diag_error(&d, (struct ward_pos){ 3, 4 }, "bad %s", "thing");
-	ward_diag_warn(&d, (struct ward_pos){ 1, 2 }, "odd");
+	ward_diag_error(&d, (struct ward_pos){3, 4}, "bad %s", "thing");
+	ward_diag_warn(&d, (struct ward_pos){1, 2}, "odd");
 	assert_int_equal(d.count, 2);
 	assert_int_equal(d.nerrors, 1);
 	assert_string_equal(d.items[0].message, "bad thing");
@@ -31,11 +31,11 @@ static void test_diag_counts_and_stores(void **state)
 
 static void test_diag_cap_counts_the_rest(void **state)
 {
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 	int i;
 
 	for (i = 0; i < WARD_DIAG_MAX + 5; i++)
-		ward_diag_error(&d, (struct ward_pos){ 1, 1 }, "e%d", i);
+		ward_diag_error(&d, (struct ward_pos){1, 1}, "e%d", i);
 	assert_int_equal(d.count, WARD_DIAG_MAX);
 	assert_int_equal(d.dropped, 5);
 	assert_int_equal(d.nerrors, WARD_DIAG_MAX + 5);
@@ -44,12 +44,12 @@ static void test_diag_cap_counts_the_rest(void **state)
 
 static void test_diag_sort_is_stable(void **state)
 {
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 
-	ward_diag_error(&d, (struct ward_pos){ 5, 1 }, "c");
-	ward_diag_error(&d, (struct ward_pos){ 2, 9 }, "a");
-	ward_diag_error(&d, (struct ward_pos){ 2, 9 }, "b");
-	ward_diag_error(&d, (struct ward_pos){ 0, 0 }, "file");
+	ward_diag_error(&d, (struct ward_pos){5, 1}, "c");
+	ward_diag_error(&d, (struct ward_pos){2, 9}, "a");
+	ward_diag_error(&d, (struct ward_pos){2, 9}, "b");
+	ward_diag_error(&d, (struct ward_pos){0, 0}, "file");
 	ward_diags_sort(&d);
 	assert_string_equal(d.items[0].message, "file");
 	assert_string_equal(d.items[1].message, "a");
@@ -60,24 +60,25 @@ static void test_diag_sort_is_stable(void **state)
 
 static void test_diag_print_format(void **state)
 {
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 	char *text = NULL;
 	size_t size = 0;
 	FILE *out;
 
-	ward_diag_error(&d, (struct ward_pos){ 0, 0 }, "cannot open the policy: x");
-	ward_diag_error(&d, (struct ward_pos){ 12, 7 }, "bad");
-	ward_diag_warn(&d, (struct ward_pos){ 13, 1 }, "hmm");
+	ward_diag_error(&d, (struct ward_pos){0, 0}, "cannot open the policy: x");
+	ward_diag_error(&d, (struct ward_pos){12, 7}, "bad");
+	ward_diag_warn(&d, (struct ward_pos){13, 1}, "hmm");
 	d.dropped = 2;
 	out = open_memstream(&text, &size);
 	assert_non_null(out);
 	ward_diags_print(&d, "p.yaml", out);
 	fclose(out);
-	assert_string_equal(text, "p.yaml: error: cannot open the policy: x\n"
-				  "p.yaml:12:7: error: bad\n"
-				  "p.yaml:13:1: warning: hmm\n"
-				  "p.yaml: note: 2 more errors and warnings not shown (1000 at most "
-				  "are)\n");
+	assert_string_equal(text,
+			    "p.yaml: error: cannot open the policy: x\n"
+			    "p.yaml:12:7: error: bad\n"
+			    "p.yaml:13:1: warning: hmm\n"
+			    "p.yaml: note: 2 more errors and warnings not shown (1000 at most "
+			    "are)\n");
 	free(text);
 	ward_diags_free(&d);
 }
@@ -110,7 +111,10 @@ static void test_diag_quote(void **state)
 {
 	char buf[WARD_QUOTE_SIZE], long_text[300];
 
-	assert_string_equal(ward_quote("a\x01" "b", 3, buf, sizeof(buf)), "a\\x01b");
+	assert_string_equal(ward_quote("a\x01"
+				       "b",
+				       3, buf, sizeof(buf)),
+			    "a\\x01b");
 	assert_string_equal(ward_quote("a\0b", 3, buf, sizeof(buf)), "a\\x00b");
 	memset(long_text, 'x', sizeof(long_text));
 	ward_quote(long_text, sizeof(long_text), buf, sizeof(buf));

@@ -639,6 +639,60 @@ static void test_audit_does_not_touch_unknown_hosts(void **state)
 	assert_dropped(&v, -1, WARD_REASON_UNKNOWN_HOST);
 }
 
+/* From YAML: a set, a service, a port range and ICMP names judged as written. */
+static void test_yaml_policy(void **state)
+{
+	static const char yaml[] = "version: 1\n"
+				   "sets:\n"
+				   "  pacs: [198.18.1.10, 198.18.1.11]\n"
+				   "services:\n"
+				   "  dicom: { proto: tcp, ports: [104, 11112] }\n"
+				   "interfaces:\n"
+				   "  - name: dev0\n"
+				   "devices:\n"
+				   "  - name: ct-01\n"
+				   "    ipv4: [198.18.0.21]\n"
+				   "    outbound:\n"
+				   "      - to: [pacs]\n"
+				   "        service: dicom\n"
+				   "      - to: [any]\n"
+				   "        proto: udp\n"
+				   "        ports: [\"8000-8100\"]\n"
+				   "    inbound:\n"
+				   "      - from: [198.18.2.0/24]\n"
+				   "        proto: icmp\n"
+				   "        icmp: [echo-request]\n";
+	struct ward_diags diags = { 0 };
+	struct ward_policy *p = NULL;
+	struct ward_query q;
+	struct ward_verdict v;
+
+	assert_int_equal(ward_policy_load_buffer("t.yaml", yaml, strlen(yaml), &p, &diags), 0);
+	ward_diags_free(&diags);
+
+	q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.11", PB_TCP, 11112);
+	v = judge(p, &q);
+	assert_passed_by(&v, 0, 0);
+	assert_string_equal(v.rule->service, "dicom");
+	assert_int_equal(v.rule->pos.line, 12);
+	q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.12", PB_TCP, 104);
+	v = judge(p, &q);
+	assert_dropped(&v, 0, WARD_REASON_NO_RULE);
+	q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.9.9", PB_UDP, 8100);
+	v = judge(p, &q);
+	assert_passed_by(&v, 0, 1);
+	q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.9.9", PB_UDP, 8101);
+	v = judge(p, &q);
+	assert_dropped(&v, 0, WARD_REASON_NO_RULE);
+	q = query(0, WARD_DIR_TO_DEVICE, "198.18.2.3", "198.18.0.21", PB_ICMP, 8);
+	v = judge(p, &q);
+	assert_passed_by(&v, 0, 0);
+	q = query(0, WARD_DIR_TO_DEVICE, "198.18.2.3", "198.18.0.21", PB_ICMP, 0);
+	v = judge(p, &q);
+	assert_dropped(&v, 0, WARD_REASON_NO_RULE);
+	ward_policy_free(p);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -667,6 +721,7 @@ int main(void)
 		T(test_rule_any),
 		T(test_audit_mode),
 		T(test_audit_does_not_touch_unknown_hosts),
+		cmocka_unit_test(test_yaml_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

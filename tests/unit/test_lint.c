@@ -35,8 +35,9 @@ static void test_lint_covered_rules(void **state)
 			      "'a' at line 7 already allows every flow it allows";
 
 	/* A wider network, the same protocol, more ports. */
-	expect_warning(POLICY_HEAD OUT "      - { to: [198.18.0.0/16], proto: tcp, ports: [1-1000] }\n"
-				       "      - { to: [198.18.1.0/24], proto: tcp, ports: [80, 443] }\n",
+	expect_warning(POLICY_HEAD OUT
+		       "      - { to: [198.18.0.0/16], proto: tcp, ports: [1-1000] }\n"
+		       "      - { to: [198.18.1.0/24], proto: tcp, ports: [80, 443] }\n",
 		       8, 9, covered);
 	/* Protocol any covers everything of its peers. */
 	expect_warning(POLICY_HEAD OUT "      - { to: [any] }\n"
@@ -55,8 +56,9 @@ static void test_lint_covered_rules(void **state)
 static void test_lint_partly_covered_rules_are_fine(void **state)
 {
 	/* A peer outside the earlier rule's. */
-	expect_no_warning(POLICY_HEAD OUT "      - { to: [198.18.1.0/24], proto: tcp }\n"
-					  "      - { to: [198.18.1.0/24, 198.18.2.1], proto: tcp }\n");
+	expect_no_warning(POLICY_HEAD OUT
+			  "      - { to: [198.18.1.0/24], proto: tcp }\n"
+			  "      - { to: [198.18.1.0/24, 198.18.2.1], proto: tcp }\n");
 	/* A port outside the earlier rule's. */
 	expect_no_warning(POLICY_HEAD OUT "      - { to: [any], proto: tcp, ports: [80] }\n"
 					  "      - { to: [any], proto: tcp, ports: [80, 443] }\n");

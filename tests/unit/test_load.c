@@ -11,43 +11,42 @@
 #include "policy_test.h"
 #include "ytree.h"
 
-static const char *spec_example =
-	"version: 1\n"
-	"defaults:\n"
-	"  mode: enforce\n"
-	"  criticality: clinical\n"
-	"sets:\n"
-	"  pacs: [198.18.1.10, 198.18.1.11]\n"
-	"  worklist: [198.18.1.20]\n"
-	"  biomed: [198.18.2.0/24, \"2001:db8:2::/64\"]\n"
-	"services:\n"
-	"  dicom: { proto: tcp, ports: [104, 11112] }\n"
-	"interfaces:\n"
-	"  - name: dev0\n"
-	"    unknown_hosts: audit\n"
-	"devices:\n"
-	"  - name: ct-01\n"
-	"    interface: dev0\n"
-	"    mac: \"02:00:00:00:00:21\"\n"
-	"    ipv4: [198.18.0.21]\n"
-	"    vlan: 20\n"
-	"    criticality: clinical\n"
-	"    mode: enforce\n"
-	"    outbound:\n"
-	"      - to: [pacs, worklist]\n"
-	"        service: dicom\n"
-	"      - to: [198.18.1.53]\n"
-	"        proto: udp\n"
-	"        ports: [53]\n"
-	"    inbound:\n"
-	"      - from: [pacs]\n"
-	"        proto: tcp\n"
-	"        ports: [104]\n"
-	"      - from: [biomed]\n"
-	"        proto: icmp\n"
-	"        icmp: [echo-request]\n"
-	"    limits:\n"
-	"      new_flows_per_second: 20\n";
+static const char *spec_example = "version: 1\n"
+				  "defaults:\n"
+				  "  mode: enforce\n"
+				  "  criticality: clinical\n"
+				  "sets:\n"
+				  "  pacs: [198.18.1.10, 198.18.1.11]\n"
+				  "  worklist: [198.18.1.20]\n"
+				  "  biomed: [198.18.2.0/24, \"2001:db8:2::/64\"]\n"
+				  "services:\n"
+				  "  dicom: { proto: tcp, ports: [104, 11112] }\n"
+				  "interfaces:\n"
+				  "  - name: dev0\n"
+				  "    unknown_hosts: audit\n"
+				  "devices:\n"
+				  "  - name: ct-01\n"
+				  "    interface: dev0\n"
+				  "    mac: \"02:00:00:00:00:21\"\n"
+				  "    ipv4: [198.18.0.21]\n"
+				  "    vlan: 20\n"
+				  "    criticality: clinical\n"
+				  "    mode: enforce\n"
+				  "    outbound:\n"
+				  "      - to: [pacs, worklist]\n"
+				  "        service: dicom\n"
+				  "      - to: [198.18.1.53]\n"
+				  "        proto: udp\n"
+				  "        ports: [53]\n"
+				  "    inbound:\n"
+				  "      - from: [pacs]\n"
+				  "        proto: tcp\n"
+				  "        ports: [104]\n"
+				  "      - from: [biomed]\n"
+				  "        proto: icmp\n"
+				  "        icmp: [echo-request]\n"
+				  "    limits:\n"
+				  "      new_flows_per_second: 20\n";
 
 static void test_load_spec_example(void **state)
 {
@@ -165,20 +164,20 @@ static void test_load_interfaces(void **state)
 
 static void test_load_interface_errors(void **state)
 {
-	expect_error("version: 1\ninterfaces: [{ name: abcdefghijklmnop }]\ndevices: []\n", 2,
-		     22,
+	expect_error("version: 1\ninterfaces: [{ name: abcdefghijklmnop }]\ndevices: []\n", 2, 22,
 		     "bad interface name 'abcdefghijklmnop': a Linux interface name is 1 to 15 "
 		     "bytes, without '/', ':' or spaces");
 	expect_error("version: 1\ninterfaces: [{ name: a/b }]\ndevices: []\n", 2, 22,
 		     "bad interface name 'a/b': a Linux interface name is 1 to 15 bytes, without "
 		     "'/', ':' or spaces");
-	expect_error("version: 1\ninterfaces: [{ name: d0 }, { name: d0 }]\ndevices: []\n", 2,
-		     36, "duplicate interface 'd0'; the first is at line 2");
+	expect_error("version: 1\ninterfaces: [{ name: d0 }, { name: d0 }]\ndevices: []\n", 2, 36,
+		     "duplicate interface 'd0'; the first is at line 2");
 	expect_error("version: 1\ninterfaces: [{ name: d0, unknown_hosts: allow }]\n"
-		     "devices: []\n", 2, 41,
-		     "unknown unknown_hosts 'allow'; it is one of pass, audit, drop");
-	expect_error("version: 1\ninterfaces: []\ndevices: []\n", 2, 13,
-		     "the policy needs at least one interface, e.g. 'interfaces: [{ name: dev0 }]'");
+		     "devices: []\n",
+		     2, 41, "unknown unknown_hosts 'allow'; it is one of pass, audit, drop");
+	expect_error(
+		"version: 1\ninterfaces: []\ndevices: []\n", 2, 13,
+		"the policy needs at least one interface, e.g. 'interfaces: [{ name: dev0 }]'");
 	expect_error("version: 1\ninterfaces: [{ unknown_hosts: drop }]\ndevices: []\n", 2, 14,
 		     "this interface needs a name");
 }
@@ -208,7 +207,8 @@ static void test_load_top_level_errors(void **state)
 	expect_error(POLICY_HEAD "devices: []\nzzz: 1\n", 4, 1,
 		     "unknown key 'zzz' in the policy; the keys are version, defaults, sets, "
 		     "services, interfaces, devices, timeouts");
-	expect_error(POLICY_HEAD "devices: {}\n", 3, 10, "expected a list of devices, got a mapping");
+	expect_error(POLICY_HEAD "devices: {}\n", 3, 10,
+		     "expected a list of devices, got a mapping");
 }
 
 /* Every error is reported, not only the first, in the order of the file. */
@@ -231,7 +231,7 @@ static void test_load_reports_every_error(void **state)
 
 static void test_load_file_missing(void **state)
 {
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 	struct ward_policy *p = (struct ward_policy *)1;
 
 	assert_int_equal(ward_policy_load("/nonexistent/ward.yaml", &p, &d), -ENOENT);
@@ -245,7 +245,7 @@ static void test_load_file_missing(void **state)
 
 static void test_load_file_directory(void **state)
 {
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 	struct ward_policy *p;
 
 	assert_int_equal(ward_policy_load("/", &p, &d), -EISDIR);
@@ -256,7 +256,7 @@ static void test_load_file_directory(void **state)
 static void test_load_file_too_big_is_not_read(void **state)
 {
 	char path[] = "/tmp/ward-test-load-XXXXXX";
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 	struct ward_policy *p;
 	int fd;
 
@@ -276,7 +276,7 @@ static void test_load_file_too_big_is_not_read(void **state)
 static void test_load_file_reads_policy(void **state)
 {
 	char path[] = "/tmp/ward-test-load-XXXXXX";
-	struct ward_diags d = { 0 };
+	struct ward_diags d = {0};
 	struct ward_policy *p;
 	int fd;
 

@@ -10,7 +10,7 @@
 
 #define DEV "devices:\n  - name: a\n    mac: \"02:00:00:00:00:01\"\n"
 #define OUT DEV "    outbound:\n"
-#define IN DEV "    inbound:\n"
+#define IN  DEV "    inbound:\n"
 
 static const struct ward_rule *first_rule(const struct loaded *l, int dir)
 {
@@ -23,8 +23,9 @@ static void test_rules_ports_merged_and_sorted(void **state)
 	const struct ward_rule *r;
 	struct loaded l;
 
-	expect_clean(&l, POLICY_HEAD OUT "      - to: [any]\n        proto: tcp\n"
-					 "        ports: [8080, \"8000-8079\", 22, 8090-8100, 23]\n");
+	expect_clean(&l,
+		     POLICY_HEAD OUT "      - to: [any]\n        proto: tcp\n"
+				     "        ports: [8080, \"8000-8079\", 22, 8090-8100, 23]\n");
 	r = first_rule(&l, WARD_DIR_FROM_DEVICE);
 	assert_int_equal(r->proto, 6);
 	assert_null(r->service);
@@ -59,10 +60,10 @@ static void test_rules_service_and_number_protocol(void **state)
 	const struct ward_rule *r;
 	struct loaded l;
 
-	expect_clean(&l, POLICY_HEAD "services:\n  dicom: { proto: tcp, ports: [104, 11112] }\n"
-		     OUT "      - { to: [198.18.1.10], service: dicom }\n"
-			 "      - { to: [198.18.1.11], proto: 47 }\n"
-			 "      - { to: [198.18.1.12] }\n");
+	expect_clean(&l, POLICY_HEAD "services:\n  dicom: { proto: tcp, ports: [104, 11112] }\n" OUT
+				     "      - { to: [198.18.1.10], service: dicom }\n"
+				     "      - { to: [198.18.1.11], proto: 47 }\n"
+				     "      - { to: [198.18.1.12] }\n");
 	r = first_rule(&l, WARD_DIR_FROM_DEVICE);
 	assert_string_equal(r->service, "dicom");
 	assert_int_equal(r->proto, 6);
@@ -97,8 +98,8 @@ static void test_rules_port_errors(void **state)
 		     "port '0' is out of range: ports are 1 to 65535");
 	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: tcp, ports: [65536] }\n", 7, 42,
 		     "port '65536' is out of range: ports are 1 to 65535");
-	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: tcp, ports: [\"9-2\"] }\n", 7,
-		     42, "port range '9-2' runs backwards: its low end is above its high end");
+	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: tcp, ports: [\"9-2\"] }\n", 7, 42,
+		     "port range '9-2' runs backwards: its low end is above its high end");
 	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: tcp, ports: [http] }\n", 7, 42,
 		     "bad port 'http': a port is a number from 1 to 65535 or a range like "
 		     "\"8000-8100\"");
@@ -112,7 +113,8 @@ static void test_rules_icmp_errors(void **state)
 {
 	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: icmp, icmp: [packet-too-big] }\n",
 		     7, 42, "'packet-too-big' is an ICMPv6 type, but the protocol is icmp");
-	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: icmpv6, icmp: [source-quench] }\n",
+	expect_error(POLICY_HEAD OUT
+		     "      - { to: [any], proto: icmpv6, icmp: [source-quench] }\n",
 		     7, 44, "'source-quench' is an ICMP (IPv4) type, but the protocol is icmpv6");
 	expect_error(POLICY_HEAD OUT "      - { to: [any], proto: icmp, icmp: [echo-reqest] }\n", 7,
 		     42, "unknown ICMP type 'echo-reqest'; did you mean 'echo-request'?");
@@ -123,21 +125,23 @@ static void test_rules_icmp_errors(void **state)
 
 static void test_rules_service_errors(void **state)
 {
-	expect_error(POLICY_HEAD "services:\n  dicom: { proto: tcp, ports: [104] }\n"
-		     OUT "      - { to: [any], service: dicm }\n", 9, 31,
-		     "unknown service 'dicm'; did you mean 'dicom'?");
+	expect_error(POLICY_HEAD "services:\n  dicom: { proto: tcp, ports: [104] }\n" OUT
+				 "      - { to: [any], service: dicm }\n",
+		     9, 31, "unknown service 'dicm'; did you mean 'dicom'?");
 	expect_error(POLICY_HEAD OUT "      - { to: [any], service: dicom }\n", 7, 31,
 		     "unknown service 'dicom' (the policy defines no services)");
-	expect_error(POLICY_HEAD "services:\n  dicom: { proto: tcp, ports: [104] }\n"
-		     OUT "      - { to: [any], service: dicom, proto: udp }\n", 9, 38,
+	expect_error(POLICY_HEAD "services:\n  dicom: { proto: tcp, ports: [104] }\n" OUT
+				 "      - { to: [any], service: dicom, proto: udp }\n",
+		     9, 38,
 		     "a rule with a service takes its proto, ports and icmp types from it; leave "
 		     "out 'proto' or 'service'");
 	expect_error(POLICY_HEAD "services:\n  dicom: { ports: [104] }\n" OUT, 4, 3,
 		     "service 'dicom' needs a proto");
 	expect_error(POLICY_HEAD "services:\n  dicom: { proto: tcp, port: [104] }\n" OUT, 4, 24,
 		     "unknown key 'port' in service; did you mean 'ports'?");
-	expect_error(POLICY_HEAD "services:\n  dicom: { proto: tcp }\n  dicom: { proto: udp }\n"
-		     OUT, 5, 3, "duplicate service 'dicom'; the first is at line 4");
+	expect_error(POLICY_HEAD
+		     "services:\n  dicom: { proto: tcp }\n  dicom: { proto: udp }\n" OUT,
+		     5, 3, "duplicate service 'dicom'; the first is at line 4");
 }
 
 static void test_rules_peer_key_errors(void **state)

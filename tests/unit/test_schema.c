@@ -33,7 +33,7 @@ static void teardown(struct fixture *f)
 
 static void test_schema_take_fields(void **state)
 {
-	struct ward_field fields[] = { { .name = "name" }, { .name = "outbound" } };
+	struct ward_field fields[] = {{.name = "name"}, {.name = "outbound"}};
 	struct fixture f;
 	uint32_t map;
 
@@ -53,7 +53,7 @@ static void test_schema_take_fields(void **state)
 
 static void test_schema_take_fields_of_null_and_list(void **state)
 {
-	struct ward_field fields[] = { { .name = "a" } };
+	struct ward_field fields[] = {{.name = "a"}};
 	struct fixture f;
 	uint32_t n;
 
@@ -91,7 +91,7 @@ static void test_schema_numbers(void **state)
 
 static void test_schema_enum_and_bool(void **state)
 {
-	static const char *const modes[] = { "enforce", "audit", NULL };
+	static const char *const modes[] = {"enforce", "audit", NULL};
 	struct fixture f;
 	bool b;
 	uint32_t n;
@@ -132,7 +132,7 @@ static void test_schema_lists(void **state)
 static void test_schema_name_index(void **state)
 {
 	struct ward_name_ref refs[3];
-	struct ward_names names = { .refs = refs };
+	struct ward_names names = {.refs = refs};
 	struct fixture f;
 	uint32_t seq, a, b, c;
 

@@ -73,8 +73,8 @@ static void test_sets_depth_limit(void **state)
 
 static void test_sets_errors(void **state)
 {
-	expect_error(POLICY_HEAD "sets:\n  pacs: [198.18.1.10]\n" DEV "      - { to: [pacz] }\n",
-		     9, 16, "unknown set 'pacz'; did you mean 'pacs'?");
+	expect_error(POLICY_HEAD "sets:\n  pacs: [198.18.1.10]\n" DEV "      - { to: [pacz] }\n", 9,
+		     16, "unknown set 'pacz'; did you mean 'pacs'?");
 	expect_error(POLICY_HEAD DEV "      - { to: [pacs] }\n", 7, 16,
 		     "unknown set 'pacs' (a peer is an address, a CIDR, 'any' or the name of a "
 		     "set)");

@@ -91,8 +91,7 @@ static void test_ytree_alias_refers_to_anchor(void **state)
 
 	parse(&p, yaml, strlen(yaml));
 	assert_int_equal(p.ret, 0);
-	b = p.tree.nodes[p.tree.nodes[p.tree.nodes[ward_ynode(&p.tree, p.tree.root)->first]
-						.next]
+	b = p.tree.nodes[p.tree.nodes[p.tree.nodes[ward_ynode(&p.tree, p.tree.root)->first].next]
 				 .next]
 		    .next;
 	alias = ward_ynode(&p.tree, b);
@@ -110,9 +109,11 @@ static void test_ytree_billion_laughs_is_refused(void **state)
 
 	at += sprintf(at, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
 	for (i = 1; i < 10; i++)
-		at += sprintf(at, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, "
-				  "*a%d, *a%d]\n", i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
-			      i - 1, i - 1, i - 1, i - 1);
+		at += sprintf(at,
+			      "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, "
+			      "*a%d, *a%d]\n",
+			      i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
+			      i - 1);
 	parse(&p, yaml, strlen(yaml));
 	assert_int_equal(p.ret, -EINVAL);
 	assert_int_equal(p.diags.count, 1);
@@ -138,8 +139,9 @@ static void test_ytree_depth_limit(void **state)
 
 	memset(yaml, '[', 100);
 	yaml[100] = '\0';
-	expect_refused(yaml, 100, 1, 65, "lists and mappings nest more than 64 deep here; the "
-					 "limit is 64");
+	expect_refused(yaml, 100, 1, 65,
+		       "lists and mappings nest more than 64 deep here; the "
+		       "limit is 64");
 	memset(yaml, '[', 64);
 	memset(yaml + 64, ']', 64);
 	yaml[128] = '\0';
@@ -166,7 +168,8 @@ static void test_ytree_not_text(void **state)
 		       "invalid UTF-8 (byte 0xc3); a policy file must be UTF-8 text");
 	expect_refused("a: \xed\xa0\x80\n", 7, 1, 4,
 		       "invalid UTF-8 (byte 0xed); a policy file must be UTF-8 text");
-	expect_refused("a: 1\n\x01\n", 7, 2, 1, "control character 0x01; a policy file must be text");
+	expect_refused("a: 1\n\x01\n", 7, 2, 1,
+		       "control character 0x01; a policy file must be text");
 	expect_refused("a: \0\n", 5, 1, 4, "control character 0x00; a policy file must be text");
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "policy.h"
 
 uint32_t bench_dev_addr(uint32_t i)
 {
@@ -55,48 +56,99 @@ void bench_flow_frame(uint32_t dev, enum bench_flow_dir dir, uint16_t dport, uin
 	bench_build_tcp4(&t, frame);
 }
 
-static void print_addr(FILE *f, uint32_t a)
+static void mapped_v4(uint32_t addr, uint8_t out[16])
 {
-	fprintf(f, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	memset(out, 0, 16);
+	out[10] = 0xff;
+	out[11] = 0xff;
+	out[12] = addr >> 24;
+	out[13] = (addr >> 16) & 0xff;
+	out[14] = (addr >> 8) & 0xff;
+	out[15] = addr & 0xff;
 }
 
-static void print_device(FILE *f, uint32_t i, uint32_t nrules)
+static int build_rule(struct ward_rule *rule, uint32_t k, uint32_t nrules)
 {
-	uint8_t mac[6];
+	uint32_t net = BENCH_OTHER_NET + (k << 8), plen = 24;
+	uint16_t port = BENCH_OTHER_PORT + k;
 
-	bench_dev_mac(i, mac);
-	fprintf(f, "  - name: d%u\n    mac: \"%02x:%02x:%02x:%02x:%02x:%02x\"\n    ipv4: [", i,
-		mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-	print_addr(f, bench_dev_addr(i));
-	fprintf(f, "]\n    outbound:\n");
-	for (uint32_t k = 0; k + 1 < nrules; k++) {
-		fprintf(f, "      - to: [");
-		print_addr(f, BENCH_OTHER_NET + (k << 8));
-		fprintf(f, "/24]\n        proto: tcp\n        ports: [%u]\n", BENCH_OTHER_PORT + k);
+	if (k + 1 == nrules) {
+		net = BENCH_PEER;
+		plen = BENCH_PEER_PLEN;
+		port = BENCH_PORT;
 	}
-	fprintf(f, "      - to: [");
-	print_addr(f, BENCH_PEER);
-	fprintf(f, "/%d]\n        proto: tcp\n        ports: [%d]\n", BENCH_PEER_PLEN, BENCH_PORT);
+	rule->peers = calloc(1, sizeof(*rule->peers));
+	rule->ports = calloc(1, sizeof(*rule->ports));
+	if (!rule->peers || !rule->ports)
+		return -1;
+
+	mapped_v4(net, rule->peers[0].addr);
+	rule->peers[0].plen = (uint8_t)(96 + plen);
+	rule->peers[0].is_v4 = true;
+	rule->npeers = 1;
+	rule->proto = 6;
+	rule->ports[0] = (struct ward_port_range){ port, port };
+	rule->nports = 1;
+	return 0;
 }
 
-char *bench_policy_yaml(const char *iface, uint32_t ndevices, uint32_t nrules)
+static int build_device(struct ward_device *dev, uint32_t i, uint32_t nrules)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-
-	fprintf(f, "version: 1\ninterfaces:\n  - name: %s\n    unknown_hosts: pass\ndevices:\n",
-		iface);
-	for (uint32_t i = 0; i < ndevices; i++)
-		print_device(f, i, nrules);
-
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
+	if (asprintf(&dev->name, "d%u", i) < 0) {
+		dev->name = NULL;
+		return -1;
 	}
-	return buf;
+	dev->has_mac = true;
+	bench_dev_mac(i, dev->mac);
+	dev->ipv4 = calloc(1, sizeof(*dev->ipv4));
+	dev->rules[WARD_DIR_FROM_DEVICE] = calloc(nrules, sizeof(struct ward_rule));
+	if (!dev->ipv4 || !dev->rules[WARD_DIR_FROM_DEVICE])
+		return -1;
+
+	mapped_v4(bench_dev_addr(i), dev->ipv4[0]);
+	dev->nipv4 = 1;
+	dev->criticality = WARD_CRIT_CLINICAL;
+	dev->mode = WARD_MODE_ENFORCE;
+	for (uint32_t k = 0; k < nrules; k++) {
+		dev->nrules[WARD_DIR_FROM_DEVICE]++;
+		if (build_rule(&dev->rules[WARD_DIR_FROM_DEVICE][k], k, nrules))
+			return -1;
+	}
+	return 0;
+}
+
+struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uint32_t nrules)
+{
+	static const uint32_t timeouts[WARD_TMO_COUNT] = { 3600, 120, 60, 30, 60 };
+	struct ward_policy *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->ifaces = calloc(1, sizeof(*p->ifaces));
+	p->devices = calloc(ndevices, sizeof(*p->devices));
+	if (!p->ifaces || !p->devices)
+		goto free_policy;
+
+	p->nifaces = 1;
+	snprintf(p->ifaces[0].name, sizeof(p->ifaces[0].name), "%s", iface);
+	p->ifaces[0].unknown_hosts = WARD_UNKNOWN_PASS;
+	memcpy(p->timeout_s, timeouts, sizeof(timeouts));
+	for (uint32_t i = 0; i < ndevices; i++) {
+		p->ndevices++;
+		if (build_device(&p->devices[i], i, nrules))
+			goto free_policy;
+	}
+	return p;
+
+free_policy:
+	ward_policy_free(p);
+	return NULL;
+}
+
+void bench_policy_change_one(struct ward_policy *policy)
+{
+	struct ward_rule *rule = &policy->devices[0].rules[WARD_DIR_FROM_DEVICE][0];
+
+	rule->ports[0].lo++;
+	rule->ports[0].hi++;
 }

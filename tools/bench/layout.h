@@ -45,10 +45,18 @@ enum bench_flow_dir {
 void bench_flow_frame(uint32_t dev, enum bench_flow_dir dir, uint16_t dport, uint8_t flags,
 		      struct bench_frame *frame);
 
+struct ward_policy;
+
 /*
  * The policy of @ndevices devices with @nrules outbound rules each on
- * interface @iface, as YAML. Returns a malloc'ed string or NULL.
+ * interface @iface, built in memory as the loader would build it from YAML,
+ * so that the benchmark does not time the YAML parser. Returns NULL when
+ * out of memory; free with ward_policy_free().
  */
-char *bench_policy_yaml(const char *iface, uint32_t ndevices, uint32_t nrules);
+struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uint32_t nrules);
+
+/* Change one rule of one device (the first device's first rule's port). */
+void bench_policy_change_one(struct ward_policy *policy);
+
 
 #endif /* BENCH_LAYOUT_H */

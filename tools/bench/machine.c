@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
-#include "json.h"
+#include "jsonout.h"
 #include "machine.h"
 
 #define VULN_DIR "/sys/devices/system/cpu/vulnerabilities"

@@ -4,7 +4,7 @@
  */
 #include <math.h>
 
-#include "json.h"
+#include "jsonout.h"
 
 void json_string(FILE *out, const char *s)
 {

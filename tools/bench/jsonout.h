@@ -3,8 +3,8 @@
  * The little JSON that build/bench.json needs: escaped strings and numbers
  * that stay valid JSON (no NaN or infinity).
  */
-#ifndef BENCH_JSON_H
-#define BENCH_JSON_H
+#ifndef BENCH_JSONOUT_H
+#define BENCH_JSONOUT_H
 
 #include <stdio.h>
 
@@ -14,4 +14,4 @@ void json_string(FILE *out, const char *s);
 /* @v with up to 6 significant digits, or null when it is not finite. */
 void json_number(FILE *out, double v);
 
-#endif /* BENCH_JSON_H */
+#endif /* BENCH_JSONOUT_H */
