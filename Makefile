@@ -176,6 +176,13 @@ $(FUZZ_REPLAY): $(OUT)/tests/fuzz/%: $(OUT)/san/tests/fuzz/%.o $(OUT)/san/tests/
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) $^ $(LIBS) -o $@
 
+# Writes the datapath target's seeds: see tests/fuzz/seeds/datapath_seeds.c.
+$(OUT)/tests/fuzz/datapath_seeds: $(OUT)/obj/tests/fuzz/seeds/datapath_seeds.o \
+				  $(OUT)/obj/tests/bpf/packet.o
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@
+
 install: all
 	$(Q)tools/install.sh "$(DESTDIR)" "$(PREFIX)" "$(OUT)"
 

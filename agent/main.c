@@ -12,6 +12,7 @@
 static const struct ward_command commands[] = {
 	{ "check", "validate a policy file and say how big it is", cmd_check },
 	{ "explain", "what the policy does with a flow, and why", cmd_explain },
+	{ "run", "load the policy, attach, and stream events", cmd_run },
 	{ "status", "what is attached where, the policy in force, counters", cmd_status },
 	{ "detach", "remove ward from interfaces, and its pins", cmd_detach },
 	{ "tail", "show recent events, one a line; -f follows them", cmd_tail },

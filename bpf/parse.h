@@ -112,7 +112,7 @@ struct pkt {
 	__u16 sport; /* network order */
 	__u16 dport; /* network order */
 	__u32 frag_id;
-	__u8 frag_proto; /* protocol of the fragmented datagram */
+	__u8 frag_proto; /* protocol of the fragmented datagram (IPv4; IPv6: 0) */
 	__u8 l2_broken;	 /* Ethernet or VLAN header unusable */
 	__u8 reason;	 /* WARD_REASON_* that the frame earns by its bytes alone */
 	__u8 kind;	 /* enum pkt_kind */
@@ -251,7 +251,8 @@ static __always_inline int scan_ipv4_options(__u8 *opt, void *end, __u32 len)
 	return skip ? WARD_REASON_MALFORMED : WARD_REASON_NONE;
 }
 
-static __always_inline void parse_ipv4(struct cursor *c, struct pkt *p)
+/* @room: bytes of the frame from the IP header on (more than @c holds when TC pulled a part). */
+static __always_inline void parse_ipv4(struct cursor *c, struct pkt *p, __u32 room)
 {
 	struct iphdr *ip = c->pos;
 	__u32 hlen, tot_len, frag_off;
@@ -267,7 +268,7 @@ static __always_inline void parse_ipv4(struct cursor *c, struct pkt *p)
 	tot_len = bpf_ntohs(ip->tot_len);
 	if (hlen < IPV4_MIN_HLEN || c->pos + hlen > c->end)
 		goto malformed;
-	if (tot_len < hlen || c->pos + tot_len > c->end)
+	if (tot_len < hlen || tot_len > room)
 		goto malformed;
 	if (hlen > IPV4_MIN_HLEN) {
 		p->reason = scan_ipv4_options(c->pos + IPV4_MIN_HLEN, c->end, hlen - IPV4_MIN_HLEN);
@@ -320,8 +321,11 @@ static __always_inline __u32 ipv6_ext_len(struct cursor *c, struct pkt *p, __u8 
 	frag_off = bpf_ntohs(*(__u16 *)(h + 2));
 	if ((frag_off >> 3) == 0 && !(frag_off & IPV6_FRAG_M))
 		return IPV6_EXT_MIN_LEN; /* atomic fragment: an ordinary packet */
+	/*
+	 * RFC 8200 4.5: only the first fragment's next header counts, later
+	 * ones may say anything, so IPv6 fragments are matched without it.
+	 */
 	__builtin_memcpy(&p->frag_id, h + 4, 4);
-	p->frag_proto = h[0];
 	if (frag_off >> 3) {
 		p->frag = FRAG_LATER;
 		p->proto = h[0];
@@ -332,7 +336,7 @@ static __always_inline __u32 ipv6_ext_len(struct cursor *c, struct pkt *p, __u8 
 }
 
 /* The fixed IPv6 header; the extension headers are walked by ipv6_ext_walk(). */
-static __always_inline void parse_ipv6(struct cursor *c, struct pkt *p)
+static __always_inline void parse_ipv6(struct cursor *c, struct pkt *p, __u32 room)
 {
 	struct ipv6hdr *ip6 = c->pos;
 
@@ -341,7 +345,7 @@ static __always_inline void parse_ipv6(struct cursor *c, struct pkt *p)
 	__builtin_memcpy(p->src, &ip6->saddr, 16);
 	__builtin_memcpy(p->dst, &ip6->daddr, 16);
 	p->has_addrs = 1;
-	if (c->pos + IPV6_HLEN + bpf_ntohs(ip6->payload_len) > c->end)
+	if (IPV6_HLEN + bpf_ntohs(ip6->payload_len) > room)
 		goto malformed;
 	p->proto = ip6->nexthdr;
 	c->pos = ip6 + 1;
@@ -619,22 +623,24 @@ static __always_inline int parse_l2_arp(void *data, void *end, int offload_vlan,
 
 /*
  * The IP header at @off: IPv4 with its options, or IPv6 with its extension
- * headers. Returns the offset of the transport header, or -1 when there is
- * nothing more to parse (a reason, or a later fragment).
+ * headers. @len is the frame's length, which in TC is more than @end shows
+ * once only the headers were pulled into the linear part. Returns the offset
+ * of the transport header, or -1 when there is nothing more to parse (a
+ * reason, or a later fragment).
  */
-static __always_inline int parse_l3(void *data, void *end, struct pkt *p, __u32 off)
+static __always_inline int parse_l3(void *data, void *end, __u32 len, struct pkt *p, __u32 off)
 {
 	struct cursor c = {.end = end};
 
-	if (off > L3_MAX_START) {
+	if (off > L3_MAX_START || off > len) {
 		p->l2_broken = 1;
 		return -1;
 	}
 	c.pos = data + off;
 	if (p->is_v4)
-		parse_ipv4(&c, p);
+		parse_ipv4(&c, p, len - off);
 	else
-		parse_ipv6(&c, p);
+		parse_ipv6(&c, p, len - off);
 	if (p->reason || p->frag == FRAG_LATER)
 		return -1;
 	if (p->is_v4)

@@ -249,16 +249,19 @@ __attribute__((noinline)) int ward_judge(struct pkt *p, __u32 ifindex, __u32 len
  */
 __attribute__((noinline)) int ward_l3_xdp(struct xdp_md *ctx, struct pkt *p, __u32 off)
 {
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
 	if (!p)
 		return -1;
-	return parse_l3((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, off);
+	return parse_l3(data, end, end - data, p, off);
 }
 
 __attribute__((noinline)) int ward_l3_tc(struct __sk_buff *skb, struct pkt *p, __u32 off)
 {
 	if (!p)
 		return -1;
-	return parse_l3((void *)(long)skb->data, (void *)(long)skb->data_end, p, off);
+	return parse_l3((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, p, off);
 }
 
 __attribute__((noinline)) int ward_l4_xdp(struct xdp_md *ctx, struct pkt *p, __u32 off)

@@ -14,7 +14,8 @@
 #
 # Everything it creates carries the prefix wb<pid> and goes away on exit,
 # whatever happens. Tunables (environment): BENCH_ROUNDS, BENCH_REPEAT,
-# BENCH_SIZES, BENCH_IPERF_TIME, BENCH_OUT (where the JSON and the plot go),
+# BENCH_SIZES, BENCH_IPERF_TIME, BENCH_EVENT_TIME, BENCH_OUT (where the JSON
+# and the plot go),
 # JSON=1 (also write $BENCH_OUT/bench.json).
 set -u
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 REPEAT=${BENCH_REPEAT:-1000000}
 SIZES=${BENCH_SIZES:-1,10,100,1000,10000}
 IPERF_TIME=${BENCH_IPERF_TIME:-5}
+EVENT_TIME=${BENCH_EVENT_TIME:-10}
 JSON=${JSON:-}
 WARD=${WARD:-$OUT/ward}
 
@@ -47,6 +49,7 @@ PIN_DIR=/sys/fs/bpf/ward-test-$P
 SAMPLES=$WORK/samples.tsv
 IPERF_PID=
 WARD_PID=
+STARTED=	# every server and agent started, checked gone at exit
 
 log() {
 	echo "bench: $*" >&2
@@ -74,9 +77,37 @@ cleanup() {
 		umount "$BPFFS" 2>/dev/null
 	fi
 	for ns in "$NS_DEV" "$NS_GW" "$NS_SRV"; do
+		kill_ns_pids "$ns"
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$WORK"
+	check_gone
+}
+
+# A process this script started that outlives it is a failure of the run.
+check_gone() {
+	local pid
+
+	for pid in $STARTED; do
+		if kill -0 "$pid" 2>/dev/null; then
+			log "process $pid that the benchmark started is still running"
+			exit 1
+		fi
+	done
+}
+
+# Anything still running in one of our namespaces was started by this script.
+kill_ns_pids() {
+	local pids
+
+	pids=$(ip netns pids "$1" 2>/dev/null) || return 0
+	[ -n "$pids" ] || return 0
+	log "stopping what is left in $1: $pids"
+	# shellcheck disable=SC2086
+	kill $pids 2>/dev/null
+	sleep 0.2
+	# shellcheck disable=SC2086
+	kill -9 $pids 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -152,9 +183,11 @@ ward_runs() {
 start_ward() {
 	local i
 
-	in_ns "$NS_GW" "$WARD" run --policy "$WORK/iperf.yaml" --pin-dir "$PIN_DIR" \
+	# ip execs ward, so $! is the agent itself
+	ip netns exec "$NS_GW" "$WARD" run --policy "$WORK/iperf.yaml" --pin-dir "$PIN_DIR" \
 		--events "$WORK/events.jsonl" >"$WORK/ward.log" 2>&1 &
 	WARD_PID=$!
+	STARTED="$STARTED $WARD_PID"
 	for i in $(seq 50); do
 		grep -q '"event":"attached"' "$WORK/events.jsonl" 2>/dev/null && return 0
 		kill -0 "$WARD_PID" 2>/dev/null || break
@@ -179,16 +212,28 @@ iperf_once() {
 		awk '/receiver/ { print $(NF - 2) }'
 }
 
-iperf_variant() { # none | nft | ward
+# The bare XDP program in native mode where ward attaches: what any XDP
+# program costs on a veth (frames copied out of GSO skbs), ward or not.
+bare_xdp() { # on | off
+	if [ "$1" = on ]; then
+		ip -n "$NS_GW" link set dev "$IF_GD" xdpdrv obj "$OUT/bpf/bare.bpf.o" sec xdp
+	else
+		ip -n "$NS_GW" link set dev "$IF_GD" xdpdrv off
+	fi
+}
+
+iperf_variant() { # none | nft | bare | ward
 	local gbps
 
 	case "$1" in
 	nft) in_ns "$NS_GW" nft -f "$WORK/nft.conf" || return 1 ;;
+	bare) bare_xdp on || return 1 ;;
 	ward) start_ward || { stop_ward; return 1; } ;;
 	esac
 	gbps=$(iperf_once)
 	case "$1" in
 	nft) in_ns "$NS_GW" nft delete table inet "$P" ;;
+	bare) bare_xdp off ;;
 	ward) stop_ward ;;
 	esac
 	[ -n "$gbps" ] || return 1
@@ -197,17 +242,19 @@ iperf_variant() { # none | nft | ward
 
 # 2. Throughput through the gateway, variants interleaved round by round.
 run_iperf() {
-	local variants="none nft" r v gbps label
+	local variants="none nft bare" r v gbps label
 
 	if ward_runs; then
-		variants="none nft ward"
+		variants="none nft bare ward"
 	else
 		note "B8: 'ward run' is not available in this build, iperf3 with ward not measured"
 	fi
 	write_iperf_policy
 	write_nft_rules
-	in_ns "$NS_SRV" iperf3 -s -p "$IPERF_PORT" >/dev/null 2>&1 &
+	# ip execs iperf3, so $! is the server itself
+	ip netns exec "$NS_SRV" iperf3 -s -p "$IPERF_PORT" >/dev/null 2>&1 &
 	IPERF_PID=$!
+	STARTED="$STARTED $IPERF_PID"
 	sleep 0.3
 
 	for r in $(seq "$ROUNDS"); do
@@ -220,6 +267,7 @@ run_iperf() {
 			case $v in
 			none) label="iperf3 through the gateway, no filter" ;;
 			nft) label="iperf3 through the gateway, nftables" ;;
+			bare) label="iperf3 through the gateway, bare XDP (native)" ;;
 			ward) label="iperf3 through the gateway, ward" ;;
 			esac
 			sample "iperf.$v" "Gbit/s" "$label" "$gbps"
@@ -287,6 +335,7 @@ main() {
 
 	"$OUT/tools/bench" --netns "$NS_GW" --iface "$IF_GD" --rounds "$ROUNDS" \
 		--repeat "$REPEAT" --sizes "$SIZES" --samples "$SAMPLES" \
+		--events "$WORK/events-b6.jsonl" --event-seconds "$EVENT_TIME" \
 		${XDPF_ID:+--xdp-filter-id "$XDPF_ID"} --plot "$BENCH_OUT/bench-b3.dat" \
 		"${json_arg[@]}" || return 1
 	[ -n "$JSON" ] && log "JSON: $BENCH_OUT/bench.json"

@@ -34,7 +34,7 @@ struct harness {
 	struct ward_maps maps;
 	struct ring_buffer *ring;
 	uint32_t ifindex[WARD_MAX_IFACES];
-	unsigned ndummies; /* dummies created: iface_ids 1..ndummies */
+	unsigned ndummies; /* interfaces created: iface_ids 1..ndummies */
 	uint64_t generation;
 	struct ward_event *queue; /* drained from the ring, not yet handed out */
 	int nqueued;
@@ -57,11 +57,14 @@ static int run_ip(const char *fmt, const char *name)
 {
 	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), fmt, name);
+	snprintf(cmd, sizeof(cmd), fmt, name, name);
 	return system(cmd) == 0 ? 0 : -EIO;
 }
 
-/* Give iface_ids 1..n-1 a dummy interface each (iface_id 0 is lo). */
+/*
+ * Give iface_ids 1..n-1 an interface each (iface_id 0 is lo): one end of a
+ * veth pair, as this kernel has no dummy driver.
+ */
 static int ensure_ifaces(struct harness *h, size_t n)
 {
 	char name[IF_NAMESIZE];
@@ -72,7 +75,7 @@ static int ensure_ifaces(struct harness *h, size_t n)
 		unsigned id = h->ndummies + 1;
 
 		dummy_name(name, sizeof(name), id);
-		if (run_ip("ip link add %s type dummy 2>/dev/null", name))
+		if (run_ip("ip link add %s type veth peer name %sp 2>/dev/null", name))
 			return -EIO;
 		h->ndummies++;
 		h->ifindex[id] = if_nametoindex(name);
@@ -149,7 +152,7 @@ void harness_close(struct harness *h)
 		return;
 	for (unsigned id = 1; id <= h->ndummies; id++) {
 		dummy_name(name, sizeof(name), id);
-		run_ip("ip link del %s 2>/dev/null", name);
+		run_ip("ip link del %s 2>/dev/null # and %sp", name);
 	}
 	ring_buffer__free(h->ring);
 	ward_bpf__destroy(h->skel);
@@ -299,6 +302,43 @@ int harness_age_flows(struct harness *h, uint64_t delta_ns)
 			      sizeof(struct ward_rate_state),
 			      offsetof(struct ward_rate_state, last_ns), delta_ns);
 	return err;
+}
+
+/* Delete every entry of the hash @fd. */
+static int clear_map(int fd, size_t key_size)
+{
+	char key[64];
+
+	if (key_size > sizeof(key))
+		return -E2BIG;
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+int harness_forget(struct harness *h)
+{
+	static const struct {
+		enum ward_shared_map map;
+		size_t key_size;
+	} state[] = {
+		{ WARD_MM_FLOWS, sizeof(struct ward_flow_key) },
+		{ WARD_MM_FLOWS_CRITICAL, sizeof(struct ward_flow_key) },
+		{ WARD_MM_FRAGS, sizeof(struct ward_frag_key) },
+		{ WARD_MM_EVENT_SUPPRESS, sizeof(struct ward_suppress_key) },
+		{ WARD_MM_RATE, sizeof(struct ward_rate_key) },
+		{ WARD_MM_HOSTS_SEEN, sizeof(struct ward_host_key) },
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(state) / sizeof(state[0]); i++) {
+		err = clear_map(h->maps.fd[state[i].map], state[i].key_size);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int count_keys(int fd, size_t key_size)

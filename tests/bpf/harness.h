@@ -6,8 +6,9 @@
  * BPF_PROG_TEST_RUN.
  *
  * Interface iface_id 0 of a policy is the loopback device (ifindex 1); each
- * further interface is a dummy device the harness creates, named
- * "wd<pid>-<iface_id>", and removes in harness_close(). Every function returns
+ * further interface is one end of a veth pair the harness creates, named
+ * "wd<pid>-<iface_id>" (peer: the same with "p"), and removes in
+ * harness_close(). Every function returns
  * 0 (or a count) on success and a negative errno on failure. Must run as root.
  */
 #ifndef WARD_TEST_HARNESS_H
@@ -45,8 +46,8 @@ uint32_t harness_ifindex(struct harness *h, unsigned iface_id);
 /*
  * Run one frame through XDP (WARD_DIR_FROM_DEVICE) or TC (WARD_DIR_TO_DEVICE)
  * on interface @iface_id; returns 0 and sets *@pass to 1 (XDP_PASS /
- * TC_ACT_OK) or 0 (drop). The kernel refuses TC frames shorter than an
- * Ethernet header (14 bytes): -EINVAL.
+ * TC_ACT_OK) or 0 (drop). The kernel (6.18) refuses TC frames of an
+ * Ethernet header or less (14 bytes or fewer): -EINVAL.
  */
 int harness_run(struct harness *h, enum ward_direction dir, unsigned iface_id, const void *frame,
 		size_t len, int *pass);
@@ -63,6 +64,13 @@ int harness_events(struct harness *h, struct ward_event *events, int max);
  * times are moved back by @delta_ns), so timeouts are tested without sleeping.
  */
 int harness_age_flows(struct harness *h, uint64_t delta_ns);
+
+/*
+ * Forget what the datapath remembers between packets: tracked flows (both
+ * tables), fragments, event suppression, rate buckets and hosts seen, so the
+ * next frame is judged as the first one. Returns 0 or -errno.
+ */
+int harness_forget(struct harness *h);
 
 /* Number of tracked flows, shared and critical tables together (or -errno). */
 int harness_flow_count(struct harness *h);

@@ -21,7 +21,7 @@ fi
 
 start=$(date +%s)
 BENCH_PREFIX=$PREFIX BENCH_OUT=$TMP BENCH_ROUNDS=1 BENCH_REPEAT=1000 BENCH_SIZES=1,10 \
-	BENCH_IPERF_TIME=1 JSON=1 OUT=$OUT tools/bench.sh >"$TMP/table" 2>"$TMP/err"
+	BENCH_IPERF_TIME=1 BENCH_EVENT_TIME=1 JSON=1 OUT=$OUT tools/bench.sh >"$TMP/table" 2>"$TMP/err"
 status=$?
 elapsed=$(($(date +%s) - start))
 table=$(cat "$TMP/table")
@@ -34,7 +34,7 @@ for id in B1 B2 B3t B3n B3r B4 B5 B6 B7a B7r B8n B8f; do
 	expect_contains "the table has a row for $id" "$table" "$(printf '\n%-4s ' "$id")"
 done
 expect_contains "the bare XDP program is timed" "$table" "bare XDP program"
-expect_contains "the linear scan is timed" "$table" "linear scan, 10 device(s)"
+expect_contains "the linear scan is timed" "$table" "linear scan, 10 x 20"
 
 if [ -s "$TMP/bench.json" ] && python3 -m json.tool "$TMP/bench.json" >/dev/null 2>&1; then
 	t_ok "JSON=1 writes valid JSON"

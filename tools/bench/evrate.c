@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,13 @@
 #include "events.h"
 #include "evrate.h"
 #include "log.h"
+#include "maps.h"
 #include "sink.h"
 
 #define FLOOD_BATCH   20000
 #define DRAIN_POLL_MS 10
+#define CLOCK_EVERY   1024 /* events between two looks at the clock */
+#define TIME_UP	      (-EINTR)
 
 struct flood {
 	const struct bench_evrate_setup *setup;
@@ -36,6 +40,9 @@ struct drain {
 	struct ward_name_table table;
 	struct ward_device_name *names;
 	struct ward_iface_name iface;
+	double end;	   /* when the flood stops, CLOCK_MONOTONIC seconds */
+	bool flooding;	   /* stop ring_buffer__poll() at the end */
+	uint64_t seen;
 	int err;
 };
 
@@ -75,9 +82,18 @@ static int on_event(void *ctx, void *data, size_t size)
 	err = ward_event_format_packet(&d->line, ev, &names, d->clock_offset);
 	if (!err)
 		err = ward_sink_write(d->sink, &d->line);
-	if (err)
+	if (err) {
 		d->err = err;
-	return err;
+		return err;
+	}
+
+	/*
+	 * ring_buffer__poll() returns only when the ring is empty, which a
+	 * flood faster than the drain never lets happen: stop it at the end.
+	 */
+	if (d->flooding && ++d->seen % CLOCK_EVERY == 0 && now_s() >= d->end)
+		return TIME_UP;
+	return 0;
 }
 
 static int drain_open(struct drain *d, const struct bench_evrate_setup *s)
@@ -113,23 +129,33 @@ static void drain_close(struct drain *d)
 /* Drain while the flood runs, then what is left. Returns 0 or -errno. */
 static int drain_run(struct drain *d, struct ring_buffer *rb, struct flood *f, double *seconds)
 {
-	double start = now_s(), end = start + d->setup->seconds;
+	double start = now_s();
 	pthread_t tid;
 	int n = 0;
 
+	d->end = start + d->setup->seconds;
+	d->flooding = true;
 	if (pthread_create(&tid, NULL, flood_thread, f))
 		return -EAGAIN;
 
-	while (now_s() < end && n >= 0 && !d->err) {
+	while (now_s() < d->end && n >= 0) {
 		ward_sink_batch_begin(d->sink);
 		n = ring_buffer__poll(rb, DRAIN_POLL_MS);
 	}
 	atomic_store(&f->stop, true);
 	pthread_join(tid, NULL);
 	*seconds = now_s() - start;
+	if (n == TIME_UP && !d->err)
+		n = 0;
 
-	while (n > 0 && !d->err)
+	/* What the flood left in the ring: the last of its events. */
+	d->flooding = false;
+	while (n >= 0 && !d->err) {
+		ward_sink_batch_begin(d->sink);
 		n = ring_buffer__consume(rb);
+		if (n == 0)
+			break;
+	}
 	if (d->err)
 		return d->err;
 	if (f->err)
@@ -166,24 +192,15 @@ static int count_file(const char *path, uint64_t *lines, uint64_t *packets)
 
 static int read_counters(const struct bench_evrate_setup *s, struct bench_evrate *out)
 {
-	int ncpus = libbpf_num_possible_cpus();
-	struct ward_counters *c;
-	int err = 0;
+	struct ward_counters sum;
+	int err;
 
-	if (ncpus <= 0)
-		return ncpus ? ncpus : -EINVAL;
-	c = calloc((size_t)ncpus, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-
-	if (bpf_map_lookup_elem(s->counters_fd, &s->device_id, c))
-		err = -errno;
-	for (int i = 0; !err && i < ncpus; i++) {
-		out->dropped += c[i].dropped[WARD_REASON_NO_RULE];
-		out->lost += c[i].event_lost[WARD_REASON_NO_RULE];
-	}
-	free(c);
-	return err;
+	err = ward_maps_counters(s->maps, s->device_id, &sum);
+	if (err)
+		return err;
+	out->dropped = sum.dropped[WARD_REASON_NO_RULE];
+	out->lost = sum.event_lost[WARD_REASON_NO_RULE];
+	return 0;
 }
 
 static int read_held(const struct bench_evrate_setup *s, struct bench_evrate *out)

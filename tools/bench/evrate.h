@@ -14,10 +14,12 @@
 
 #include "testrun.h"
 
+struct ward_maps;
+
 struct bench_evrate_setup {
 	int driver_fd;	  /* bench_fresh, its tail call pointing at ward's XDP program */
 	int ringbuf_fd;	  /* ward_events */
-	int counters_fd;  /* the inner ward_counters map of the slot in force */
+	const struct ward_maps *maps; /* agent/maps.c's: the counters of the slot in force */
 	int suppress_fd;  /* ward_ev_suppress */
 	uint32_t device_id;
 	uint64_t generation;

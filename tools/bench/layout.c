@@ -145,10 +145,14 @@ free_policy:
 	return NULL;
 }
 
-void bench_policy_change_one(struct ward_policy *policy)
+void bench_policy_toggle_one(struct ward_policy *policy)
 {
 	struct ward_rule *rule = &policy->devices[0].rules[WARD_DIR_FROM_DEVICE][0];
+	int step = rule->ports[0].lo == BENCH_OTHER_PORT ? 1 : -1;
 
-	rule->ports[0].lo++;
-	rule->ports[0].hi++;
+	if (rule->nports != 1 || (rule->ports[0].lo != BENCH_OTHER_PORT &&
+				  rule->ports[0].lo != BENCH_OTHER_PORT + 1))
+		return;
+	rule->ports[0].lo += step;
+	rule->ports[0].hi += step;
 }

@@ -55,8 +55,11 @@ struct ward_policy;
  */
 struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uint32_t nrules);
 
-/* Change one rule of one device (the first device's first rule's port). */
-void bench_policy_change_one(struct ward_policy *policy);
+/*
+ * Change one rule of one device: the first device's first rule's port goes
+ * from 2000 to 2001, or back. Needs a policy of at least two rules a device.
+ */
+void bench_policy_toggle_one(struct ward_policy *policy);
 
 
 #endif /* BENCH_LAYOUT_H */

@@ -100,6 +100,8 @@ static void format_value(double v, char *buf, size_t size)
 
 	if (a >= 1000 || v == floor(v))
 		snprintf(buf, size, "%.0f", v);
+	else if (a < 1)
+		snprintf(buf, size, "%.3g", v);
 	else if (a >= 100)
 		snprintf(buf, size, "%.1f", v);
 	else if (a >= 10)

@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * `ward run`: put a policy in force and stay in the foreground streaming
+ * events (cli.md). The steps, in order:
+ *
+ *  1. check privileges, read and compile the policy, find its interfaces;
+ *  2. load the programs against the maps already pinned (adopting a running
+ *     enforcement) or fresh ones, and pin what is new;
+ *  3. fill the maps from the policy and flip to them;
+ *  4. only then attach: keep programs that are the same, replace older ones
+ *     in one step, so there is no moment without filtering;
+ *  5. drop every capability but CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON;
+ *  6. loop: ring buffer to event lines, SIGHUP or a changed policy file to
+ *     a reload, link changes to re-attaching, SIGTERM/SIGINT to a stop that
+ *     leaves enforcement in place.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agent.h"
+#include "attach.h"
+#include "caps.h"
+#include "commands.h"
+#include "log.h"
+#include "maps.h"
+#include "ward.skel.h"
+
+#define DEFAULT_EVENTS	"/var/log/ward/events.jsonl"
+#define TICK_MS		200
+
+struct run_opts {
+	const char *policy;
+	const char *events;
+	const char *pin_dir;
+	int verbose;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ward run --policy POLICY [--events PATH] [--pin-dir DIR] [-v]\n\n"
+		"Load the policy and attach to its interfaces (or adopt what is pinned under\n"
+		"DIR, default %s), then stream events as JSON lines to PATH (default\n"
+		"%s; - for standard output). SIGHUP or a change of the policy file\n"
+		"reloads it; SIGTERM or SIGINT stops the agent and leaves enforcement in place.\n",
+		WARD_DEFAULT_PIN_DIR, DEFAULT_EVENTS);
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "pin-dir", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:e:d:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'd':
+			o->pin_dir = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc || !o->policy) {
+		pr_err(optind < argc ? "'ward run' takes no argument '%s'" : "ward run needs --policy",
+		       optind < argc ? argv[optind] : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void agent_emit(struct agent *agent)
+{
+	if (agent->line.err || !agent->sink)
+		return;
+	if (ward_sink_write(agent->sink, &agent->line))
+		pr_warn("cannot write an event line to %s", agent->events_path);
+}
+
+static int check_caps(void)
+{
+	char missing[128];
+	uint64_t have;
+	int err;
+
+	err = ward_caps_effective(&have);
+	if (err)
+		return err;
+	if (!ward_caps_missing(have, missing, sizeof(missing)))
+		return 0;
+	pr_err("missing %s: run ward as root, or grant it these capabilities", missing);
+	return -EPERM;
+}
+
+/*
+ * Before touching the kernel: the policy must be valid (exit 1) and every
+ * interface it names must exist (exit 3), so that an operator's typo is
+ * caught at once. The policy is read again when it is put in force.
+ */
+static int check_policy(const char *path)
+{
+	const struct ward_iface_conf *conf;
+	struct ward_diags diags = { 0 };
+	struct ward_policy *policy;
+	size_t i;
+	int err;
+
+	err = ward_policy_load(path, &policy, &diags);
+	ward_diags_print(&diags, path, stderr);
+	ward_diags_free(&diags);
+	if (err)
+		return WARD_EXIT_INVALID_POLICY;
+
+	for (i = 0; i < policy->nifaces; i++) {
+		conf = &policy->ifaces[i];
+		if (if_nametoindex(conf->name))
+			continue;
+		pr_err("no interface %s: create it or fix interfaces[%zu].name in %s:%u:%u",
+		       conf->name, i, path, conf->pos.line, conf->pos.col);
+		err = -ENODEV;
+		break;
+	}
+	ward_policy_free(policy);
+	return err ? WARD_EXIT_KERNEL : WARD_EXIT_OK;
+}
+
+/* Reuse every map pinned under the pin directory; returns how many were. */
+static int reuse_pinned_maps(struct agent *agent)
+{
+	struct bpf_map *map;
+	int fd, n = 0, err;
+
+	bpf_object__for_each_map(map, agent->skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;
+		fd = ward_pin_open(agent->pin_dir, bpf_map__name(map));
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			return fd;
+		err = bpf_map__reuse_fd(map, fd);
+		close(fd);
+		if (err)
+			return err;
+		n++;
+	}
+	return n;
+}
+
+static int pin_new_maps(struct agent *agent)
+{
+	char path[WARD_PATH_MAX];
+	struct bpf_map *map;
+	int fd, err;
+
+	bpf_object__for_each_map(map, agent->skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;
+		fd = ward_pin_open(agent->pin_dir, bpf_map__name(map));
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		err = ward_pin_path(path, sizeof(path), agent->pin_dir, bpf_map__name(map));
+		if (err)
+			return err;
+		err = bpf_map__pin(map, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int prog_fd_of_type(struct ward_bpf *skel, enum bpf_prog_type type)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj)
+		if (bpf_program__type(prog) == type)
+			return bpf_program__fd(prog);
+	return -ENOENT;
+}
+
+/*
+ * Keep the pinned program when it is the same code as ours (then nothing
+ * changes on the interfaces), else use ours and remember the pinned one
+ * so that attaching replaces it in one step.
+ */
+static int choose_prog(struct agent *agent, int new_fd, const char *pin, int *use, int *old)
+{
+	int pinned;
+
+	*old = -1;
+	*use = dup(new_fd);
+	if (*use < 0)
+		return -errno;
+	pinned = ward_pin_open(agent->pin_dir, pin);
+	if (pinned < 0)
+		return 0;
+	if (ward_prog_same_code(pinned, new_fd)) {
+		close(*use);
+		*use = pinned;
+		pr_info("adopting pinned %s (id %u): same code", pin, ward_prog_id(pinned));
+		return 0;
+	}
+	pr_info("pinned %s (id %u) differs from this ward's: replacing it", pin,
+		ward_prog_id(pinned));
+	*old = pinned;
+	return 0;
+}
+
+static int load_programs(struct agent *agent)
+{
+	int err, reused;
+
+	agent->skel = ward_bpf__open();
+	if (!agent->skel)
+		return -errno;
+
+	reused = reuse_pinned_maps(agent);
+	if (reused < 0) {
+		pr_err("cannot reuse the maps pinned under %s: %s", agent->pin_dir,
+		       strerror(-reused));
+		return reused;
+	}
+	if (reused)
+		pr_info("adopting %d maps pinned under %s", reused, agent->pin_dir);
+
+	err = ward_bpf__load(agent->skel);
+	if (err) {
+		pr_err("the kernel refused ward's BPF programs: %s%s (run with -vv for the "
+		       "verifier's log)", strerror(-err),
+		       reused ? "; the pinned maps may be an older ward's: `ward detach` first" : "");
+		return err;
+	}
+	err = pin_new_maps(agent);
+	if (err) {
+		pr_err("cannot pin ward's maps under %s: %s", agent->pin_dir, strerror(-err));
+		return err;
+	}
+
+	err = choose_prog(agent, prog_fd_of_type(agent->skel, BPF_PROG_TYPE_XDP),
+			  WARD_PIN_PROG_XDP, &agent->xdp_fd, &agent->old_xdp_fd);
+	if (!err)
+		err = choose_prog(agent, prog_fd_of_type(agent->skel, BPF_PROG_TYPE_SCHED_CLS),
+				  WARD_PIN_PROG_TC, &agent->tc_fd, &agent->old_tc_fd);
+	return err;
+}
+
+static int pin_programs(struct agent *agent)
+{
+	int err;
+
+	err = ward_pin_replace(agent->pin_dir, WARD_PIN_PROG_XDP, agent->xdp_fd);
+	if (!err)
+		err = ward_pin_replace(agent->pin_dir, WARD_PIN_PROG_TC, agent->tc_fd);
+	if (err)
+		pr_err("cannot pin ward's programs under %s: %s", agent->pin_dir, strerror(-err));
+	return err;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct ward_name_table tables[2] = {
+		((struct agent *)ctx)->names[0].table,
+		((struct agent *)ctx)->names[1].table,
+	};
+	struct agent *agent = ctx;
+	struct ward_event_names names;
+	struct ward_event ev;
+
+	if (size < sizeof(ev))
+		return 0;
+	memcpy(&ev, data, sizeof(ev));
+	ward_event_names_resolve(tables, 2, agent->ifnames, agent->nifaces, &ev, &names);
+	if (!ward_event_format_packet(&agent->line, &ev, &names, agent->clock_offset))
+		agent_emit(agent);
+	return 0;
+}
+
+static int open_ringbuf(struct agent *agent)
+{
+	struct bpf_map *map;
+
+	map = bpf_object__find_map_by_name(agent->skel->obj, WARD_MAP_EVENTS);
+	if (!map)
+		return -ENOENT;
+	agent->rb = ring_buffer__new(bpf_map__fd(map), on_event, agent, NULL);
+	if (!agent->rb)
+		return -errno;
+	return 0;
+}
+
+static int open_signals(struct agent *agent)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	agent->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (agent->sig_fd < 0)
+		return -errno;
+	return 0;
+}
+
+static int open_watches(struct agent *agent)
+{
+	int err;
+
+	agent->link_fd = ward_linkmon_open();
+	if (agent->link_fd < 0)
+		return agent->link_fd;
+	err = ward_file_watch_open(&agent->policy_watch, agent->policy_path);
+	if (err)
+		pr_warn("cannot watch %s for changes (%s): reload with SIGHUP",
+			agent->policy_path, strerror(-err));
+	return open_ringbuf(agent);
+}
+
+static void on_link(void *ctx, const struct ward_link_change *change)
+{
+	struct agent *agent = ctx;
+
+	agent->links_dirty = true;
+}
+
+static void follow_links(struct agent *agent)
+{
+	bool changed;
+	int err;
+
+	agent->links_dirty = false;
+	agent_ifaces_sync(agent, &changed);
+	if (changed) {
+		err = agent_refresh_policy(agent);
+		if (err)
+			pr_err("cannot put the policy in force for the new interface index: %s",
+			       strerror(-err));
+	}
+	agent_ifaces_attach_missing(agent);
+}
+
+static void on_policy_file(struct agent *agent)
+{
+	uint8_t sha[WARD_SHA256_LEN];
+
+	if (ward_file_watch_changed(&agent->policy_watch) <= 0)
+		return;
+	if (ward_sha256_file(agent->policy_path, sha))
+		return; /* removed, or renamed away: wait for the new file */
+	if (!memcmp(sha, agent->state.sha256, sizeof(sha)))
+		return;
+	if (agent->has_rejected && !memcmp(sha, agent->rejected_sha, sizeof(sha)))
+		return;
+	pr_info("%s changed: reloading", agent->policy_path);
+	agent_load_policy(agent, true);
+	agent_ifaces_attach_missing(agent);
+}
+
+static void on_signal(struct agent *agent)
+{
+	struct signalfd_siginfo si;
+
+	while (read(agent->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			pr_info("SIGHUP: reloading %s", agent->policy_path);
+			agent_load_policy(agent, true);
+			agent_ifaces_attach_missing(agent);
+		} else {
+			agent->stop = true;
+		}
+	}
+}
+
+static void check_lost(struct agent *agent)
+{
+	uint64_t lost;
+
+	if (agent_events_lost(agent, &lost) || lost <= agent->lost_reported)
+		return;
+	ward_event_format_events_lost(&agent->line, ward_clock_now_ns(),
+				      lost - agent->lost_reported);
+	agent_emit(agent);
+	agent->lost_reported = lost;
+}
+
+static void loop(struct agent *agent)
+{
+	struct pollfd pfd[4] = {
+		{ .fd = ring_buffer__epoll_fd(agent->rb), .events = POLLIN },
+		{ .fd = agent->sig_fd, .events = POLLIN },
+		{ .fd = agent->link_fd, .events = POLLIN },
+		{ .fd = agent->policy_watch.fd, .events = POLLIN },
+	};
+	int n;
+
+	while (!agent->stop) {
+		n = poll(pfd, 4, TICK_MS);
+		if (n < 0 && errno != EINTR)
+			break;
+		ward_sink_batch_begin(agent->sink);
+		ring_buffer__consume(agent->rb);
+		if (pfd[1].revents)
+			on_signal(agent);
+		if (pfd[2].revents && ward_linkmon_read(agent->link_fd, on_link, agent))
+			agent->links_dirty = true; /* messages lost: look at everything */
+		if (pfd[3].revents)
+			on_policy_file(agent);
+		if (n == 0 || agent->links_dirty)
+			follow_links(agent);
+		if (n == 0)
+			check_lost(agent);
+	}
+	ring_buffer__consume(agent->rb);
+}
+
+/* Steps 1 to 5 of the file's comment. Returns a WARD_EXIT_* status. */
+static int start(struct agent *agent)
+{
+	int err;
+
+	/* Before anything slow: a SIGHUP sent while starting is a reload, not a kill. */
+	err = open_signals(agent);
+	if (err) {
+		pr_err("cannot set up signal handling: %s", strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
+	err = check_caps();
+	if (err)
+		return WARD_EXIT_KERNEL;
+	err = check_policy(agent->policy_path);
+	if (err)
+		return err;
+
+	err = ward_pins_prepare(agent->pin_dir);
+	if (err) {
+		pr_err("cannot use %s as ward's pin directory: %s", agent->pin_dir,
+		       strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
+	if (ward_state_read(agent->pin_dir, &agent->state))
+		memset(&agent->state, 0, sizeof(agent->state));
+
+	err = ward_sink_open(agent->events_path, &agent->sink);
+	if (err)
+		return WARD_EXIT_KERNEL;
+	ward_event_format_agent(&agent->line, ward_clock_now_ns(), true, (long)getpid());
+	agent_emit(agent);
+
+	err = load_programs(agent);
+	if (err)
+		return WARD_EXIT_KERNEL;
+	err = ward_maps_from_object(&agent->maps, agent->skel->obj);
+	if (err) {
+		pr_err("cannot open ward's policy maps: %s", strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
+
+	err = agent_load_policy(agent, false);
+	if (err == -EINVAL)
+		return WARD_EXIT_INVALID_POLICY;
+	if (err)
+		return WARD_EXIT_KERNEL;
+
+	if (agent_ifaces_attach_missing(agent))
+		return WARD_EXIT_KERNEL;
+	if (pin_programs(agent))
+		return WARD_EXIT_KERNEL;
+
+	err = open_watches(agent);
+	if (err) {
+		pr_err("cannot set up the agent's event sources: %s", strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
+
+	err = ward_caps_drop_except(ward_caps_needed());
+	if (err) {
+		pr_err("cannot drop capabilities: %s", strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
+	return WARD_EXIT_OK;
+}
+
+static void stop(struct agent *agent)
+{
+	int i;
+
+	if (agent->sink) {
+		ward_event_format_agent(&agent->line, ward_clock_now_ns(), false, (long)getpid());
+		agent_emit(agent);
+	}
+	ring_buffer__free(agent->rb);
+	ward_file_watch_close(&agent->policy_watch);
+	if (agent->link_fd >= 0)
+		close(agent->link_fd);
+	if (agent->sig_fd >= 0)
+		close(agent->sig_fd);
+	ward_maps_close(&agent->maps);
+	for (i = 0; i < 2; i++)
+		agent_names_free(&agent->names[i]);
+	ward_policy_free(agent->policy);
+	if (agent->xdp_fd >= 0)
+		close(agent->xdp_fd);
+	if (agent->tc_fd >= 0)
+		close(agent->tc_fd);
+	if (agent->old_xdp_fd >= 0)
+		close(agent->old_xdp_fd);
+	if (agent->old_tc_fd >= 0)
+		close(agent->old_tc_fd);
+	ward_bpf__destroy(agent->skel);
+	ward_sink_close(agent->sink);
+	ward_jbuf_free(&agent->line);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .events = DEFAULT_EVENTS, .pin_dir = WARD_DEFAULT_PIN_DIR };
+	struct agent agent = {
+		.xdp_fd = -1, .tc_fd = -1, .old_xdp_fd = -1, .old_tc_fd = -1,
+		.sig_fd = -1, .link_fd = -1, .policy_watch = { .fd = -1 },
+	};
+	int err, ret;
+
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err > 0 ? WARD_EXIT_OK : WARD_EXIT_USAGE;
+	if (o.verbose)
+		ward_log_set_verbosity(o.verbose);
+
+	agent.policy_path = o.policy;
+	agent.events_path = o.events;
+	agent.pin_dir = o.pin_dir;
+	agent.clock_offset = ward_clock_offset_ns();
+	ward_jbuf_init(&agent.line);
+
+	ret = start(&agent);
+	if (ret == WARD_EXIT_OK) {
+		pr_info("enforcing %s on %u interfaces; events to %s", agent.policy_path,
+			agent.nifaces, agent.events_path);
+		loop(&agent);
+		pr_info("stopping: enforcement stays in place");
+	}
+	stop(&agent);
+	return ret;
+}
