@@ -122,6 +122,7 @@ static void frag_header(struct pkt *p, const struct scn_ends *e, bool v6, uint16
 
 		pkt_ipv6(p, &ip);
 		pkt_ipv6_frag(p, off, more, FRAG_ID);
+		pkt_set_next(p, PKT_PROTO_TCP);
 		return;
 	}
 	struct pkt_ipv4 ip = scn_ipv4(e);
@@ -893,6 +894,40 @@ const struct adv_case adv_cases[] = {
 };
 
 const size_t adv_ncases = sizeof(adv_cases) / sizeof(adv_cases[0]);
+
+static struct harness *shared_harness;
+
+int adv_group_setup(void **state)
+{
+	int err = harness_open(&shared_harness);
+
+	if (!err)
+		err = harness_load_policy(shared_harness, SCN_POLICY);
+	if (err)
+		fprintf(stderr, "# harness: %s\n", strerror(-err));
+	return err ? -1 : 0;
+}
+
+int adv_group_teardown(void **state)
+{
+	harness_close(shared_harness);
+	shared_harness = NULL;
+	return 0;
+}
+
+struct harness *adv_harness(void)
+{
+	return shared_harness;
+}
+
+void adv_fresh_start(void)
+{
+	struct ward_event events[64];
+
+	assert_int_equal(harness_forget(shared_harness), 0);
+	while (harness_events(shared_harness, events, 64) > 0)
+		;
+}
 
 enum ward_direction adv_step_dir(const struct adv_step *step, enum ward_direction dir)
 {

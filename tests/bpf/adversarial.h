@@ -4,7 +4,7 @@
  * test_adversarial (which checks each verdict and counter) and
  * test_truncation (which cuts the last frame of each case at every offset).
  *
- * A case is a short sequence of steps on a fresh harness loaded with
+ * A case is a short sequence of steps on a clean harness loaded with
  * SCN_POLICY: the first steps set up state (open a flow, send a first
  * fragment, let time pass), the last one is the frame under test. A case
  * runs for each IP family and direction it lists, and for each value of its
@@ -54,6 +54,18 @@ struct adv_case {
 
 extern const struct adv_case adv_cases[];
 extern const size_t adv_ncases;
+
+/*
+ * The programs share one harness loaded with SCN_POLICY (opening one and
+ * loading a policy costs a third of a second). Each case starts with the
+ * datapath's memory wiped (harness_forget(): flows, fragments, held-back
+ * events, rate buckets) and the event queue drained, so no case sees another's state.
+ */
+int adv_group_setup(void **state);
+int adv_group_teardown(void **state);
+struct harness *adv_harness(void);
+/* Start a case from a clean slate. */
+void adv_fresh_start(void);
 
 /* The direction of @step of a case run in @dir. */
 enum ward_direction adv_step_dir(const struct adv_step *step, enum ward_direction dir);

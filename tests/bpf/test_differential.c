@@ -722,10 +722,11 @@ static void print_mismatch(struct diff_run *run, unsigned case_no, const struct 
 		(unsigned long long)run->seed, run->npolicy, case_no);
 	fprintf(stderr, "#   datapath: run=%d %s; counters:%s\n", err,
 		pass == 1 ? "pass" : (pass == 0 ? "drop" : "none"), moved);
-	fprintf(stderr, "#   evaluator: %s%s reason %s device %d rule %zu%s\n",
-		v->pass ? "pass" : "drop", v->would_drop ? " (would-drop)" : "",
-		scn_reason_name(v->reason), v->device, v->rule ? v->rule_index : (size_t)-1,
-		v->builtin ? " (built-in)" : "");
+	fprintf(stderr, "#   evaluator: %s%s reason %s device %d", v->pass ? "pass" : "drop",
+		v->would_drop ? " (would-drop)" : "", scn_reason_name(v->reason), v->device);
+	if (v->rule)
+		fprintf(stderr, " rule %zu", v->rule_index);
+	fprintf(stderr, "%s\n", v->builtin ? " (built-in DHCP)" : "");
 	print_query(q);
 	fprintf(stderr, "#   policy:\n");
 	for (const char *line = run->yaml.s; *line;) {

@@ -381,7 +381,8 @@ static void test_policy_forbidding_open_flows_revokes_them(void **state)
 	expect_tcp(h, TC, false, 40500, 104, ACK, EXPECT_DROP(F_CT, WARD_REASON_FLOW_REVOKED),
 		   "reply of the revoked outbound flow");
 	expect_tcp(h, XDP, true, 104, 50500, SYN | ACK,
-		   EXPECT_DROP(F_CT, WARD_REASON_FLOW_REVOKED), "reply of the revoked inbound flow");
+		   EXPECT_DROP(F_CT, WARD_REASON_FLOW_REVOKED),
+		   "reply of the revoked inbound flow");
 }
 
 static void test_policy_still_allowing_open_flows_keeps_them(void **state)
@@ -445,19 +446,48 @@ static void flood_frame(struct pkt *p, uint32_t i)
 	scn_tcp_frame(p, &e, (uint16_t)(1024 + (i >> 16)), 80, SYN);
 }
 
+#define FLOOD_BATCH 16384
+#define FLOOD_LIMIT (4U * WARD_DEFAULT_FLOWS)
+
+/*
+ * Open new flows of fl-01 until the shared table is full (the number of
+ * tracked flows stops growing), then as many again: every flow that was in
+ * the table before has been pushed out. Returns how many were sent.
+ */
+static uint32_t flood_until_full_and_again(struct harness *h)
+{
+	uint32_t sent = 0, extra = 0;
+	int count, last = -1, pass;
+	struct pkt p;
+
+	while (sent < FLOOD_LIMIT && (extra == 0 || sent < extra)) {
+		for (uint32_t i = 0; i < FLOOD_BATCH; i++, sent++) {
+			flood_frame(&p, sent);
+			assert_int_equal(harness_run(h, XDP, 0, p.buf, p.len, &pass), 0);
+			assert_int_equal(pass, 1);
+		}
+		count = harness_flow_count(h);
+		assert_true(count > 0);
+		if (!extra && count <= last)
+			extra = sent + (uint32_t)count;
+		last = count;
+	}
+	assert_true(extra > 0);
+	return sent;
+}
+
 static void test_life_critical_flow_survives_a_flood_of_new_flows(void **state)
 {
 	struct scn_ends lc = {.dir = XDP, .dev_mac = lc_mac, .dev_addr = "198.18.0.32",
 			      .peer_addr = SCN_PACS_V4};
 	struct scn_ends fl_first = {.dir = TC, .dev_mac = fl_mac, .dev_addr = "198.18.0.33",
 				    .peer_addr = "198.19.0.0"};
-	uint32_t flood = WARD_DEFAULT_FLOWS + WARD_DEFAULT_FLOWS / 4;
 	struct harness *h = *state;
 	struct scn_snapshot before, after;
 	struct ward_stats stats;
+	uint32_t flood;
 	struct pkt p;
 	size_t len;
-	int pass;
 
 	len = scn_tcp_frame(&p, &lc, 40700, 104, SYN);
 	scn_expect_run(h, F_NINDEX, XDP, &p, len, &EXPECT_PASS(F_LC), "monitor's SYN");
@@ -466,10 +496,7 @@ static void test_life_critical_flow_survives_a_flood_of_new_flows(void **state)
 	scn_expect_run(h, F_NINDEX, TC, &p, len, &EXPECT_PASS(F_LC), "monitor's SYN-ACK");
 
 	assert_int_equal(scn_snapshot(h, F_NINDEX, &before), 0);
-	for (uint32_t i = 0; i < flood; i++) {
-		flood_frame(&p, i);
-		assert_int_equal(harness_run(h, XDP, 0, p.buf, p.len, &pass), 0);
-	}
+	flood = flood_until_full_and_again(h);
 	assert_int_equal(scn_snapshot(h, F_NINDEX, &after), 0);
 	assert_int_equal(after.c[F_FL].passed - before.c[F_FL].passed, flood);
 	assert_int_equal(harness_stats(h, &stats), 0);
