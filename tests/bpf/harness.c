@@ -34,7 +34,7 @@ struct harness {
 	struct ward_maps maps;
 	struct ring_buffer *ring;
 	uint32_t ifindex[WARD_MAX_IFACES];
-	unsigned ndummies; /* dummies created: iface_ids 1..ndummies */
+	unsigned ndummies; /* interfaces created: iface_ids 1..ndummies */
 	uint64_t generation;
 	struct ward_event *queue; /* drained from the ring, not yet handed out */
 	int nqueued;
@@ -57,11 +57,14 @@ static int run_ip(const char *fmt, const char *name)
 {
 	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), fmt, name);
+	snprintf(cmd, sizeof(cmd), fmt, name, name);
 	return system(cmd) == 0 ? 0 : -EIO;
 }
 
-/* Give iface_ids 1..n-1 a dummy interface each (iface_id 0 is lo). */
+/*
+ * Give iface_ids 1..n-1 an interface each (iface_id 0 is lo): one end of a
+ * veth pair, as this kernel has no dummy driver.
+ */
 static int ensure_ifaces(struct harness *h, size_t n)
 {
 	char name[IF_NAMESIZE];
@@ -72,7 +75,7 @@ static int ensure_ifaces(struct harness *h, size_t n)
 		unsigned id = h->ndummies + 1;
 
 		dummy_name(name, sizeof(name), id);
-		if (run_ip("ip link add %s type dummy 2>/dev/null", name))
+		if (run_ip("ip link add %s type veth peer name %sp 2>/dev/null", name))
 			return -EIO;
 		h->ndummies++;
 		h->ifindex[id] = if_nametoindex(name);
@@ -149,7 +152,7 @@ void harness_close(struct harness *h)
 		return;
 	for (unsigned id = 1; id <= h->ndummies; id++) {
 		dummy_name(name, sizeof(name), id);
-		run_ip("ip link del %s 2>/dev/null", name);
+		run_ip("ip link del %s 2>/dev/null # and %sp", name);
 	}
 	ring_buffer__free(h->ring);
 	ward_bpf__destroy(h->skel);

@@ -6,8 +6,9 @@
  * BPF_PROG_TEST_RUN.
  *
  * Interface iface_id 0 of a policy is the loopback device (ifindex 1); each
- * further interface is a dummy device the harness creates, named
- * "wd<pid>-<iface_id>", and removes in harness_close(). Every function returns
+ * further interface is one end of a veth pair the harness creates, named
+ * "wd<pid>-<iface_id>" (peer: the same with "p"), and removes in
+ * harness_close(). Every function returns
  * 0 (or a count) on success and a negative errno on failure. Must run as root.
  */
 #ifndef WARD_TEST_HARNESS_H
