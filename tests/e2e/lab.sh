@@ -29,6 +29,7 @@ GW_HOSP_IP=198.18.1.1
 PACS_IP=198.18.1.10
 ROGUE_IP=198.18.1.66
 DICOM_PORT=11112
+BULK_PORT=5001
 
 lab_ns() { echo "$LAB-$1"; }
 in_ns() {
@@ -130,7 +131,8 @@ PY
 	img2dcm -i BMP "$LAB_DIR/big.bmp" "$2" 2>/dev/null
 }
 
-# The policy the tests start from: ct-01 talks DICOM and ICMP with the PACS only.
+# The policy the tests start from: ct-01 talks DICOM and ICMP with the PACS only,
+# and may send a bulk TCP stream to the PACS on $BULK_PORT.
 lab_policy() { # lab_policy FILE [MODE]
 	cat >"$1" <<YAML
 version: 1
@@ -150,6 +152,9 @@ devices:
       - to: [pacs]
         service: dicom
       - to: [pacs]
+        proto: tcp
+        ports: [$BULK_PORT]
+      - to: [pacs]
         proto: icmp
     inbound:
       - from: [pacs]
@@ -160,11 +165,26 @@ devices:
 YAML
 }
 
+# Start the agent on the gateway and wait until it enforces and watches
+# (its "enforcing" line), 10 s at most; fails when it exits instead.
 lab_agent_start() { # lab_agent_start [POLICY]
+	local before i
+	before=$(lab_count_log "ward: enforcing")
 	ip netns exec "$(lab_ns gw)" "$WARD" run --policy "${1:-$LAB_POLICY}" --events "$LAB_EVENTS" \
 		--pin-dir "$LAB_PINS" -v >>"$LAB_DIR/agent.log" 2>&1 &
 	LAB_AGENT_PID=$!
-	lab_wait_event agent-start 1 && lab_wait_attached
+	for i in $(seq 200); do
+		[ "$(lab_count_log "ward: enforcing")" -gt "$before" ] && return 0
+		kill -0 "$LAB_AGENT_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+lab_count_log() {
+	local n
+	n=$(grep -c -- "$1" "$LAB_DIR/agent.log" 2>/dev/null)
+	echo "${n:-0}"
 }
 
 # Wait until @1 events of kind @2 ... are in the events file (5 s at most).
@@ -177,17 +197,11 @@ lab_wait_event() { # lab_wait_event EVENT MIN_COUNT
 	return 1
 }
 
-lab_wait_attached() {
-	local i
-	for i in $(seq 100); do
-		in_ns gw ip link show dev0 | grep -q "xdp" && return 0
-		kill -0 "$LAB_AGENT_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+lab_count_events() {
+	local n
+	n=$(grep -c -- "$1" "$LAB_EVENTS" 2>/dev/null)
+	echo "${n:-0}"
 }
-
-lab_count_events() { grep -c -- "$1" "$LAB_EVENTS" 2>/dev/null || echo 0; }
 
 lab_agent_stop() {
 	[ -n "$LAB_AGENT_PID" ] || return 0
@@ -210,6 +224,15 @@ lab_ping() { # lab_ping FROM_NS TO_IP
 	in_ns "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1
 }
 
+# expect_refused NAME STATUS: the exchange that gave STATUS must have failed.
+expect_refused() {
+	if [ "$2" -ne 0 ]; then
+		t_ok "$1"
+	else
+		t_fail "$1" "it succeeded"
+	fi
+}
+
 lab_status_json() { in_ns gw "$WARD" status --pin-dir "$LAB_PINS" --json; }
 
 # A counter out of `ward status --json`: lab_counter DEVICE dropped|would_drop REASON
@@ -219,6 +242,19 @@ import json, sys
 s = json.load(sys.stdin)
 d = [d for d in s["devices"] if d["name"] == sys.argv[1]][0]
 print(d[sys.argv[2]].get(sys.argv[3], 0))' "$@"
+}
+
+# A field of interface @1 in `ward status --json`: lab_iface_field IFACE xdp_id|tc_id|...
+lab_iface_field() {
+	lab_status_json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print([i for i in s["interfaces"] if i["name"] == sys.argv[1]][0][sys.argv[2]])' "$@"
+}
+
+# The id of the XDP program on @2 in namespace @1, as ip link shows it.
+lab_xdp_id() {
+	in_ns "$1" ip -d link show dev "$2" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n1
 }
 
 lab_down() {
