@@ -358,9 +358,6 @@ static int open_watches(struct agent *agent)
 {
 	int err;
 
-	err = open_signals(agent);
-	if (err)
-		return err;
 	agent->link_fd = ward_linkmon_open();
 	if (agent->link_fd < 0)
 		return agent->link_fd;
@@ -474,6 +471,12 @@ static int start(struct agent *agent)
 {
 	int err;
 
+	/* Before anything slow: a SIGHUP sent while starting is a reload, not a kill. */
+	err = open_signals(agent);
+	if (err) {
+		pr_err("cannot set up signal handling: %s", strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
 	err = check_caps();
 	if (err)
 		return WARD_EXIT_KERNEL;

@@ -165,11 +165,26 @@ devices:
 YAML
 }
 
+# Start the agent on the gateway and wait until it enforces and watches
+# (its "enforcing" line), 10 s at most; fails when it exits instead.
 lab_agent_start() { # lab_agent_start [POLICY]
+	local before i
+	before=$(lab_count_log "ward: enforcing")
 	ip netns exec "$(lab_ns gw)" "$WARD" run --policy "${1:-$LAB_POLICY}" --events "$LAB_EVENTS" \
 		--pin-dir "$LAB_PINS" -v >>"$LAB_DIR/agent.log" 2>&1 &
 	LAB_AGENT_PID=$!
-	lab_wait_event agent-start 1 && lab_wait_attached
+	for i in $(seq 200); do
+		[ "$(lab_count_log "ward: enforcing")" -gt "$before" ] && return 0
+		kill -0 "$LAB_AGENT_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+lab_count_log() {
+	local n
+	n=$(grep -c -- "$1" "$LAB_DIR/agent.log" 2>/dev/null)
+	echo "${n:-0}"
 }
 
 # Wait until @1 events of kind @2 ... are in the events file (5 s at most).
@@ -177,16 +192,6 @@ lab_wait_event() { # lab_wait_event EVENT MIN_COUNT
 	local i
 	for i in $(seq 50); do
 		[ "$(lab_count_events "\"event\":\"$1\"")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-lab_wait_attached() {
-	local i
-	for i in $(seq 100); do
-		in_ns gw ip link show dev0 | grep -q "xdp" && return 0
-		kill -0 "$LAB_AGENT_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
