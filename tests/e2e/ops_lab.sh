@@ -58,12 +58,19 @@ ops_lab_up() {
 	ops_policy "$LAB_POLICY"
 }
 
-# ward run in the gateway with extra options; waits for it to attach.
+# ward run in the gateway with extra options; waits until it says it enforces.
 ops_agent_start() { # ops_agent_start [OPTION...]
+	local before i
+	before=$(lab_count_log "ward: enforcing")
 	ip netns exec "$(lab_ns gw)" "$WARD" run --policy "$LAB_POLICY" --events "$LAB_EVENTS" \
 		--pin-dir "$LAB_PINS" -v "$@" >>"$LAB_DIR/agent.log" 2>&1 &
 	LAB_AGENT_PID=$!
-	lab_wait_event agent-start 1 && lab_wait_attached
+	for i in $(seq 200); do
+		[ "$(lab_count_log "ward: enforcing")" -gt "$before" ] && return 0
+		kill -0 "$LAB_AGENT_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
 }
 
 # UDP datagrams from the rogue host to @1 on ports @2..@3: one drop event each.
