@@ -2,9 +2,12 @@
 /*
  * The maps of a loaded datapath, as userspace fills and reads them. A policy
  * is installed in two steps that a packet cannot see apart (docs/design.md,
- * "Two slots and one switch"): fresh inner maps sized to the compiled policy
- * are filled in full and put in the inactive slot, that slot's rate buckets
- * are reset, then ward_active is flipped with one write.
+ * "Two slots and one switch"): the inactive slot is made to hold the compiled
+ * policy, that slot's rate buckets are reset, then ward_active is flipped
+ * with one write. The first time, and whenever the slot's maps are not the
+ * ones this process last wrote there, fresh inner maps are filled in full;
+ * otherwise only the entries that differ from what the slot holds are
+ * written, after a grace period that no packet still reads the slot.
  *
  * struct ward_maps holds file descriptors of the outer and shared maps. From a
  * bpf_object (a loaded skeleton's obj) they are borrowed; from a pin
@@ -50,24 +53,23 @@ enum ward_shared_map {
 	WARD_MM_COUNT,
 };
 
+struct ward_slot_cache;
+
 struct ward_maps {
 	int slot_fd[WARD_SM_COUNT];
 	int fd[WARD_MM_COUNT];
 	bool owned; /* close the descriptors in ward_maps_close() */
-	/*
-	 * The inner maps this process installed, by slot, always closed by
-	 * ward_maps_close(): finding an inner map by id needs CAP_SYS_ADMIN,
-	 * which the agent does not keep, so it reads counters through these.
-	 */
-	int kept[2][WARD_SM_COUNT];
-	bool has_kept; /* kept[][] is set: a zeroed struct holds none */
+	struct ward_slot_cache *cache; /* what each slot holds; freed by ward_maps_close() */
 };
 
 /* The map name (as pinned) of a per-policy map and of a shared map. */
 const char *ward_slot_map_name(enum ward_slot_map map);
 const char *ward_shared_map_name(enum ward_shared_map map);
 
-/* Borrow the maps of a loaded object (e.g. skel->obj); -ENOENT names the missing map in the log. */
+/*
+ * Borrow the maps of a loaded object (e.g. skel->obj); -ENOENT names the
+ * missing map in the log. Call ward_maps_close() when done, even then.
+ */
 int ward_maps_from_object(struct ward_maps *maps, const struct bpf_object *obj);
 
 /* Open the maps pinned under @dir (one file per map name). */
@@ -82,7 +84,7 @@ void ward_maps_close(struct ward_maps *maps);
  * @nifindex interfaces (nifindex must equal compiled->nifaces). On error the
  * slot in force is unchanged.
  */
-int ward_maps_install(struct ward_maps *maps, const struct ward_compiled *compiled,
+int ward_maps_install(const struct ward_maps *maps, const struct ward_compiled *compiled,
 		      const uint32_t *ifindex, size_t nifindex);
 
 /* The slot in force (0 or 1). */
@@ -105,7 +107,8 @@ int ward_maps_stats(const struct ward_maps *maps, struct ward_stats *out);
 
 /*
  * A new descriptor of the inner map of @map in @slot (the caller closes it):
- * a copy of the kept one when this process installed it, else by id.
+ * a copy of this process's own when it installed that map (no privilege
+ * needed), else found by id (CAP_SYS_ADMIN).
  */
 int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot);
 
