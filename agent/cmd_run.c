@@ -323,6 +323,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (ward_sink_append(agent->sink, &agent->line)) /* written by the batch's flush */
 		pr_warn("cannot write an event line to %s", agent->events_path);
+	agent_ops_emit(agent);
 	return 0;
 }
 
