@@ -30,6 +30,12 @@
 struct slot_state {
 	bool valid;
 	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids */
+	/*
+	 * and the maps themselves, open where id[] is set: finding a map by id
+	 * needs CAP_SYS_ADMIN, which the agent drops (and never has under the
+	 * unit), so it reaches the slot's maps, counters included, through these
+	 */
+	int fd[WARD_SM_COUNT];
 	uint32_t capacity[WARD_SM_COUNT]; /* and their max_entries */
 	struct ward_compiled c;		  /* a deep copy of the policy written */
 	uint32_t ifindex[WARD_MAX_IFACES];
@@ -187,6 +193,9 @@ static void compiled_release(struct ward_compiled *c)
 
 static void slot_forget(struct slot_state *st)
 {
+	for (int map = 0; map < WARD_SM_COUNT; map++)
+		if (st->id[map])
+			close(st->fd[map]);
 	compiled_release(&st->c);
 	memset(st, 0, sizeof(*st));
 }
@@ -461,10 +470,15 @@ static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, u
 		err = -errno;
 		goto close_inner;
 	}
+	if (st->id[map])
+		close(st->fd[map]);
 	st->id[map] = info.id;
+	st->fd[map] = fd;
 	st->capacity[map] = info.max_entries;
+	return 0;
+
 close_inner:
-	close(fd); /* the outer map holds its own reference */
+	close(fd);
 	return err;
 }
 
@@ -652,6 +666,17 @@ static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot,
 	return true;
 }
 
+/* A new descriptor of the inner map @map that @st holds. */
+static int slot_inner_fd(const struct slot_state *st, enum ward_slot_map map)
+{
+	int fd;
+
+	if (!st->id[map])
+		return -ENOENT;
+	fd = dup(st->fd[map]);
+	return fd < 0 ? -errno : fd;
+}
+
 /*
  * Write @slot's config inner map back into its own place: an update of an
  * ARRAY_OF_MAPS returns only after synchronize_rcu() (the kernel's
@@ -663,9 +688,9 @@ static int wait_for_readers(const struct ward_maps *maps, uint32_t slot,
 {
 	int fd, err = 0;
 
-	fd = bpf_map_get_fd_by_id(st->id[WARD_SM_CONFIG]);
+	fd = slot_inner_fd(st, WARD_SM_CONFIG);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (bpf_map_update_elem(maps->slot_fd[WARD_SM_CONFIG], &slot, &fd, BPF_ANY))
 		err = -errno;
 	close(fd);
@@ -687,9 +712,9 @@ static int update_slot(const struct ward_maps *maps, uint32_t slot, struct slot_
 
 	err = wait_for_readers(maps, slot, st);
 	for (int map = 0; !err && map < WARD_SM_COUNT; map++) {
-		fd = bpf_map_get_fd_by_id(st->id[map]);
+		fd = slot_inner_fd(st, map);
 		if (fd < 0)
-			return -errno;
+			return fd;
 		err = update_inner(map, fd, st, c, ifindex);
 		close(fd);
 		if (err == -ENOSPC)
@@ -886,10 +911,12 @@ int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uin
 	uint32_t id;
 	int fd;
 
-	if (map >= WARD_SM_COUNT)
+	if (map >= WARD_SM_COUNT || slot >= NSLOTS)
 		return -EINVAL;
 	if (bpf_map_lookup_elem(maps->slot_fd[map], &slot, &id))
 		return -errno;
+	if (maps->cache && maps->cache->slot[slot].id[map] == id)
+		return slot_inner_fd(&maps->cache->slot[slot], map);
 	fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
 }
