@@ -304,8 +304,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&ev, data, sizeof(ev));
 	ward_event_names_resolve(tables, 2, agent->ifnames, agent->nifaces, &ev, &names);
-	if (!ward_event_format_packet(&agent->line, &ev, &names, agent->clock_offset))
-		agent_emit(agent);
+	if (ward_event_format_packet(&agent->line, &ev, &names, agent->clock_offset) || !agent->sink)
+		return 0;
+	if (ward_sink_append(agent->sink, &agent->line)) /* written by the batch's flush */
+		pr_warn("cannot write an event line to %s", agent->events_path);
 	return 0;
 }
 
@@ -436,6 +438,8 @@ static void loop(struct agent *agent)
 			break;
 		ward_sink_batch_begin(agent->sink);
 		ring_buffer__consume(agent->rb);
+		if (ward_sink_flush(agent->sink))
+			pr_warn("cannot write event lines to %s", agent->events_path);
 		if (pfd[1].revents)
 			on_signal(agent);
 		if (pfd[2].revents && ward_linkmon_read(agent->link_fd, on_link, agent))
@@ -448,6 +452,8 @@ static void loop(struct agent *agent)
 			check_lost(agent);
 	}
 	ring_buffer__consume(agent->rb);
+	if (ward_sink_flush(agent->sink))
+		pr_warn("cannot write event lines to %s", agent->events_path);
 }
 
 /* Steps 1 to 5 of the file's comment. Returns a WARD_EXIT_* status. */

@@ -204,6 +204,11 @@ void ward_json_uint(struct ward_jbuf *b, const char *key, uint64_t val)
 	jbuf_puts(b, num);
 }
 
+void ward_json_raw(struct ward_jbuf *b, const char *s, size_t len)
+{
+	jbuf_put(b, s, len);
+}
+
 void ward_json_str_array(struct ward_jbuf *b, const char *key, const char *const *vals, size_t n)
 {
 	size_t i;

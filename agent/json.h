@@ -41,6 +41,8 @@ void ward_json_end(struct ward_jbuf *b);   /* '}' */
 void ward_json_str(struct ward_jbuf *b, const char *key, const char *val);
 void ward_json_strn(struct ward_jbuf *b, const char *key, const char *val, size_t len);
 void ward_json_uint(struct ward_jbuf *b, const char *key, uint64_t val);
+/* Append @len bytes of JSON text as they are: the caller vouches that they need no escaping. */
+void ward_json_raw(struct ward_jbuf *b, const char *s, size_t len);
 void ward_json_str_array(struct ward_jbuf *b, const char *key, const char *const *vals,
 			 size_t n);
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Filling and reading the datapath's maps (see maps.h): inner maps created
- * to the compiled policy's size, filled with batch updates where the map type
- * has them, installed in the inactive slot, then one write to ward_active.
+ * to the compiled policy's size (with room to grow), filled with batch
+ * updates where the map type has them, installed in the inactive slot, then
+ * one write to ward_active. The next install in that slot writes only the
+ * difference between the policy it holds (kept here, with the ids of the
+ * maps holding it) and the new one: see update_slot() for why that is safe.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,9 +20,24 @@
 
 #include "compile.h"
 #include "log.h"
+#include "mapdiff.h"
 #include "maps.h"
 
 #define BATCH_CHUNK 4096 /* entries per batch update: bounds the per-CPU buffers */
+#define NSLOTS	    2
+
+/* What one slot holds, as this process last wrote it: the base of the next diff there. */
+struct slot_state {
+	bool valid;
+	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids */
+	uint32_t capacity[WARD_SM_COUNT]; /* and their max_entries */
+	struct ward_compiled c;		  /* a deep copy of the policy written */
+	uint32_t ifindex[WARD_MAX_IFACES];
+};
+
+struct ward_slot_cache {
+	struct slot_state slot[NSLOTS];
+};
 
 static const char *const slot_names[WARD_SM_COUNT] = {
 	[WARD_SM_CONFIG] = WARD_MAP_CONFIG,	[WARD_SM_IFACES] = WARD_MAP_IFACES,
@@ -78,6 +96,7 @@ static void maps_reset(struct ward_maps *maps)
 	for (int i = 0; i < WARD_MM_COUNT; i++)
 		maps->fd[i] = -1;
 	maps->owned = false;
+	maps->cache = NULL;
 }
 
 int ward_maps_from_object(struct ward_maps *maps, const struct bpf_object *obj)
@@ -85,6 +104,9 @@ int ward_maps_from_object(struct ward_maps *maps, const struct bpf_object *obj)
 	int fd;
 
 	maps_reset(maps);
+	maps->cache = calloc(1, sizeof(*maps->cache));
+	if (!maps->cache)
+		return -ENOMEM;
 	for (int i = 0; i < WARD_SM_COUNT; i++) {
 		fd = bpf_object__find_map_fd_by_name(obj, slot_names[i]);
 		if (fd < 0) {
@@ -125,6 +147,9 @@ int ward_maps_open_pinned(struct ward_maps *maps, const char *dir)
 
 	maps_reset(maps);
 	maps->owned = true;
+	maps->cache = calloc(1, sizeof(*maps->cache));
+	if (!maps->cache)
+		return -ENOMEM;
 	for (int i = 0; i < WARD_SM_COUNT; i++) {
 		fd = open_pin(dir, slot_names[i]);
 		if (fd < 0)
@@ -144,8 +169,30 @@ close_maps:
 	return fd;
 }
 
+static void compiled_release(struct ward_compiled *c)
+{
+	free(c->ifaces);
+	free(c->macs);
+	free(c->ips);
+	free(c->devices);
+	free(c->peers);
+	free(c->services);
+	memset(c, 0, sizeof(*c));
+}
+
+static void slot_forget(struct slot_state *st)
+{
+	compiled_release(&st->c);
+	memset(st, 0, sizeof(*st));
+}
+
 void ward_maps_close(struct ward_maps *maps)
 {
+	if (maps->cache) {
+		for (int i = 0; i < NSLOTS; i++)
+			slot_forget(&maps->cache->slot[i]);
+		free(maps->cache);
+	}
 	if (maps->owned) {
 		for (int i = 0; i < WARD_SM_COUNT; i++)
 			if (maps->slot_fd[i] >= 0)
@@ -157,14 +204,33 @@ void ward_maps_close(struct ward_maps *maps)
 	maps_reset(maps);
 }
 
+/*
+ * The size of a fresh inner map for @n entries: room to grow for the maps a
+ * reload updates in place (an LPM trie allocates per entry, a hash of
+ * devices' addresses is small); the counters are made anew when their count
+ * changes, and hold exactly one entry per index.
+ */
+static size_t inner_capacity(enum ward_slot_map map, size_t n)
+{
+	switch (map) {
+	case WARD_SM_CONFIG:
+		return 1;
+	case WARD_SM_COUNTERS:
+		return n ? n : 1; /* the kernel refuses empty maps */
+	case WARD_SM_PEERS:
+	case WARD_SM_SERVICES:
+		return n + n / 4 + 64;
+	default:
+		return n + n / 8 + 16;
+	}
+}
+
 static int create_inner(enum ward_slot_map map, size_t entries)
 {
 	const struct inner_shape *s = &shapes[map];
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = s->flags);
 	int fd;
 
-	if (entries == 0)
-		entries = 1; /* the kernel refuses empty maps; nothing will be looked up */
 	if (entries > UINT32_MAX)
 		return -E2BIG;
 	fd = bpf_map_create(s->type, slot_names[map], s->key_size, s->value_size, entries, &opts);
@@ -366,13 +432,16 @@ static int fill_inner(enum ward_slot_map map, int fd, const struct ward_compiled
 	}
 }
 
-/* Create, fill and install in @slot the inner map of @map. */
+/* Create, fill and install in @slot the inner map of @map; note its id in @st. */
 static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot,
-			 const struct ward_compiled *c, const uint32_t *ifindex)
+			 const struct ward_compiled *c, const uint32_t *ifindex,
+			 struct slot_state *st)
 {
+	struct bpf_map_info info = {0};
+	uint32_t info_len = sizeof(info);
 	int fd, err;
 
-	fd = create_inner(map, inner_entries(map, c));
+	fd = create_inner(map, inner_capacity(map, inner_entries(map, c)));
 	if (fd < 0)
 		return fd;
 	err = fill_inner(map, fd, c, ifindex);
@@ -381,10 +450,301 @@ static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, u
 	if (bpf_map_update_elem(maps->slot_fd[map], &slot, &fd, BPF_ANY)) {
 		err = -errno;
 		pr_err("map %s: cannot install slot %u: %s", slot_names[map], slot, strerror(-err));
+		goto close_inner;
 	}
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+		err = -errno;
+		goto close_inner;
+	}
+	st->id[map] = info.id;
+	st->capacity[map] = info.max_entries;
 close_inner:
 	close(fd); /* the outer map holds its own reference */
 	return err;
+}
+
+/* Fresh inner maps for every per-policy map of @slot. */
+static int build_slot(const struct ward_maps *maps, uint32_t slot, struct slot_state *st,
+		      const struct ward_compiled *c, const uint32_t *ifindex)
+{
+	int err;
+
+	for (int map = 0; map < WARD_SM_COUNT; map++) {
+		err = install_inner(maps, map, slot, c, ifindex, st);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Apply the difference from @old to @new to map @fd: delete (or, in an
+ * array, zero) the keys @new lacks, then write what is new or changed.
+ */
+static int apply_diff(int fd, enum ward_slot_map map, const struct ward_diff_set *old,
+		      const struct ward_diff_set *new)
+{
+	bool array = shapes[map].type == BPF_MAP_TYPE_ARRAY;
+	struct ward_diff d;
+	char *buf;
+	size_t most;
+	int err;
+
+	err = ward_diff_compute(old, new, &d);
+	if (err)
+		return err;
+	most = d.ndel > d.nput ? d.ndel : d.nput;
+	buf = calloc(most ? most : 1, new->stride);
+	if (!buf) {
+		err = -ENOMEM;
+		goto free_diff;
+	}
+	for (size_t i = 0; i < d.ndel; i++) {
+		const char *e = (const char *)old->base + d.del[i] * old->stride;
+
+		if (array) /* the key, then a zero value */
+			memcpy(buf + i * new->stride, e, new->key_size);
+		else if (bpf_map_delete_elem(fd, e) && errno != ENOENT)
+			err = -errno;
+	}
+	if (!err && array)
+		err = fill_entries(fd, slot_names[map], buf, d.ndel, new->stride, new->key_size,
+				   new->val_off, new->val_size);
+	for (size_t i = 0; !err && i < d.nput; i++)
+		memcpy(buf + i * new->stride, (const char *)new->base + d.put[i] * new->stride,
+		       new->stride);
+	if (!err)
+		err = fill_entries(fd, slot_names[map], buf, d.nput, new->stride, new->key_size,
+				   new->val_off, new->val_size);
+	free(buf);
+free_diff:
+	ward_diff_free(&d);
+	return err;
+}
+
+/* (key, value) records of the interfaces and of the devices, as the maps hold them. */
+struct iface_rec {
+	uint32_t ifindex;
+	struct ward_iface_info info;
+};
+
+struct device_rec {
+	uint32_t id;
+	struct ward_dev_info info;
+};
+
+static struct iface_rec *iface_recs(const struct ward_compiled *c, const uint32_t *ifindex)
+{
+	struct iface_rec *r = calloc(c->nifaces ? c->nifaces : 1, sizeof(*r));
+
+	for (size_t i = 0; r && i < c->nifaces; i++)
+		r[i] = (struct iface_rec){.ifindex = ifindex[i], .info = c->ifaces[i]};
+	return r;
+}
+
+static struct device_rec *device_recs(const struct ward_compiled *c)
+{
+	struct device_rec *r = calloc(c->ndevices ? c->ndevices : 1, sizeof(*r));
+
+	for (size_t i = 0; r && i < c->ndevices; i++)
+		r[i] = (struct device_rec){.id = i, .info = c->devices[i]};
+	return r;
+}
+
+#define RECORD_SET(array, count, type, key, value)                                         \
+	((struct ward_diff_set){.base = (array), .n = (count), .stride = sizeof(type),        \
+				.key_size = sizeof(((type *)0)->key),                        \
+				.val_off = offsetof(type, value),                            \
+				.val_size = sizeof(((type *)0)->value)})
+
+static int diff_ifaces(int fd, const struct slot_state *st, const struct ward_compiled *c,
+		       const uint32_t *ifindex)
+{
+	struct iface_rec *old = iface_recs(&st->c, st->ifindex), *new = iface_recs(c, ifindex);
+	int err = -ENOMEM;
+
+	if (old && new)
+		err = apply_diff(fd, WARD_SM_IFACES,
+				 &RECORD_SET(old, st->c.nifaces, struct iface_rec, ifindex, info),
+				 &RECORD_SET(new, c->nifaces, struct iface_rec, ifindex, info));
+	free(old);
+	free(new);
+	return err;
+}
+
+static int diff_devices(int fd, const struct slot_state *st, const struct ward_compiled *c)
+{
+	struct device_rec *old = device_recs(&st->c), *new = device_recs(c);
+	int err = -ENOMEM;
+
+	if (old && new)
+		err = apply_diff(fd, WARD_SM_DEVICES,
+				 &RECORD_SET(old, st->c.ndevices, struct device_rec, id, info),
+				 &RECORD_SET(new, c->ndevices, struct device_rec, id, info));
+	free(old);
+	free(new);
+	return err;
+}
+
+/*
+ * Bring the inner map of @map that @st says @slot holds to @c. -ENOSPC when
+ * it has no room for @c (or, for the counters, another number of indexes).
+ */
+static int update_inner(enum ward_slot_map map, int fd, const struct slot_state *st,
+			const struct ward_compiled *c, const uint32_t *ifindex)
+{
+	const struct ward_compiled *o = &st->c;
+
+	if (inner_entries(map, c) > st->capacity[map])
+		return -ENOSPC;
+	switch (map) {
+	case WARD_SM_CONFIG:
+		return fill_config(fd, c);
+	case WARD_SM_IFACES:
+		return diff_ifaces(fd, st, c, ifindex);
+	case WARD_SM_DEV_MAC:
+		return apply_diff(fd, map,
+				  &RECORD_SET(o->macs, o->nmacs, struct ward_mac_entry, key,
+					      device_id),
+				  &RECORD_SET(c->macs, c->nmacs, struct ward_mac_entry, key,
+					      device_id));
+	case WARD_SM_DEV_IP:
+		return apply_diff(fd, map,
+				  &RECORD_SET(o->ips, o->nips, struct ward_ip_entry, key, device_id),
+				  &RECORD_SET(c->ips, c->nips, struct ward_ip_entry, key, device_id));
+	case WARD_SM_DEVICES:
+		return diff_devices(fd, st, c);
+	case WARD_SM_PEERS:
+		return apply_diff(fd, map,
+				  &RECORD_SET(o->peers, o->npeers, struct ward_peer_entry, key, rules),
+				  &RECORD_SET(c->peers, c->npeers, struct ward_peer_entry, key, rules));
+	case WARD_SM_SERVICES:
+		return apply_diff(fd, map,
+				  &RECORD_SET(o->services, o->nservices, struct ward_service_entry,
+					      key, rules),
+				  &RECORD_SET(c->services, c->nservices, struct ward_service_entry,
+					      key, rules));
+	case WARD_SM_COUNTERS:
+		if (inner_entries(map, c) != inner_entries(map, o))
+			return -ENOSPC;
+		return fill_counters(fd, inner_entries(map, c)); /* all back to zero */
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The inner maps in @slot are still the ones @st describes (nobody else installed there). */
+static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot,
+			   const struct slot_state *st)
+{
+	uint32_t id;
+
+	if (!st->valid)
+		return false;
+	for (int map = 0; map < WARD_SM_COUNT; map++)
+		if (bpf_map_lookup_elem(maps->slot_fd[map], &slot, &id) || id != st->id[map])
+			return false;
+	return true;
+}
+
+/*
+ * Write @slot's config inner map back into its own place: an update of an
+ * ARRAY_OF_MAPS returns only after synchronize_rcu() (the kernel's
+ * maybe_wait_bpf_programs()), so every program that read ward_active before
+ * the last flip, and may still be reading this slot, has finished.
+ */
+static int wait_for_readers(const struct ward_maps *maps, uint32_t slot,
+			    const struct slot_state *st)
+{
+	int fd, err = 0;
+
+	fd = bpf_map_get_fd_by_id(st->id[WARD_SM_CONFIG]);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(maps->slot_fd[WARD_SM_CONFIG], &slot, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Bring @slot from the policy @st holds to @c in place. Safe because no
+ * packet reads the slot: it has been inactive since the last flip, and
+ * wait_for_readers() outlasts every program that started before that flip;
+ * programs read ward_active (the other slot) until the next flip, which
+ * comes after these writes. A map that cannot take the new policy in place
+ * is made anew instead.
+ */
+static int update_slot(const struct ward_maps *maps, uint32_t slot, struct slot_state *st,
+		       const struct ward_compiled *c, const uint32_t *ifindex)
+{
+	int fd, err;
+
+	err = wait_for_readers(maps, slot, st);
+	for (int map = 0; !err && map < WARD_SM_COUNT; map++) {
+		fd = bpf_map_get_fd_by_id(st->id[map]);
+		if (fd < 0)
+			return -errno;
+		err = update_inner(map, fd, st, c, ifindex);
+		close(fd);
+		if (err == -ENOSPC)
+			err = install_inner(maps, map, slot, c, ifindex, st);
+	}
+	return err;
+}
+
+static void *dup_array(const void *a, size_t n, size_t size)
+{
+	void *copy = malloc(n ? n * size : 1);
+
+	if (copy && n)
+		memcpy(copy, a, n * size);
+	return copy;
+}
+
+/* Remember that @st now holds @c (ifindexes @ifindex); on failure, remember nothing. */
+static void slot_remember(struct slot_state *st, const struct ward_compiled *c,
+			  const uint32_t *ifindex)
+{
+	struct ward_compiled *k = &st->c;
+
+	compiled_release(k);
+	k->config = c->config;
+	k->nifaces = c->nifaces;
+	k->nmacs = c->nmacs;
+	k->nips = c->nips;
+	k->ndevices = c->ndevices;
+	k->npeers = c->npeers;
+	k->nservices = c->nservices;
+	k->ifaces = dup_array(c->ifaces, c->nifaces, sizeof(*c->ifaces));
+	k->macs = dup_array(c->macs, c->nmacs, sizeof(*c->macs));
+	k->ips = dup_array(c->ips, c->nips, sizeof(*c->ips));
+	k->devices = dup_array(c->devices, c->ndevices, sizeof(*c->devices));
+	k->peers = dup_array(c->peers, c->npeers, sizeof(*c->peers));
+	k->services = dup_array(c->services, c->nservices, sizeof(*c->services));
+	memcpy(st->ifindex, ifindex, c->nifaces * sizeof(*ifindex));
+	st->valid = k->ifaces && k->macs && k->ips && k->devices && k->peers && k->services;
+	if (!st->valid)
+		compiled_release(k);
+}
+
+/* Make @slot hold @c: in place when this process knows what it holds, else anew. */
+static int fill_slot(const struct ward_maps *maps, uint32_t slot, const struct ward_compiled *c,
+		     const uint32_t *ifindex)
+{
+	struct slot_state *st = &maps->cache->slot[slot];
+	int err;
+
+	if (slot_unchanged(maps, slot, st))
+		err = update_slot(maps, slot, st, c, ifindex);
+	else
+		err = build_slot(maps, slot, st, c, ifindex);
+	if (err) {
+		slot_forget(st);
+		return err;
+	}
+	slot_remember(st, c, ifindex);
+	return 0;
 }
 
 static uint64_t monotonic_ns(void)
@@ -452,12 +812,12 @@ int ward_maps_install(const struct ward_maps *maps, const struct ward_compiled *
 	if (err)
 		return err;
 	active.slot = slot ^ 1;
+	if (active.slot >= NSLOTS || !maps->cache)
+		return -EINVAL;
 
-	for (int map = 0; map < WARD_SM_COUNT; map++) {
-		err = install_inner(maps, map, active.slot, compiled, ifindex);
-		if (err)
-			return err;
-	}
+	err = fill_slot(maps, active.slot, compiled, ifindex);
+	if (err)
+		return err;
 	err = reset_rate(maps, active.slot, compiled);
 	if (err)
 		return err;

@@ -2,9 +2,12 @@
 /*
  * The maps of a loaded datapath, as userspace fills and reads them. A policy
  * is installed in two steps that a packet cannot see apart (docs/design.md,
- * "Two slots and one switch"): fresh inner maps sized to the compiled policy
- * are filled in full and put in the inactive slot, that slot's rate buckets
- * are reset, then ward_active is flipped with one write.
+ * "Two slots and one switch"): the inactive slot is made to hold the compiled
+ * policy, that slot's rate buckets are reset, then ward_active is flipped
+ * with one write. The first time, and whenever the slot's maps are not the
+ * ones this process last wrote there, fresh inner maps are filled in full;
+ * otherwise only the entries that differ from what the slot holds are
+ * written, after a grace period that no packet still reads the slot.
  *
  * struct ward_maps holds file descriptors of the outer and shared maps. From a
  * bpf_object (a loaded skeleton's obj) they are borrowed; from a pin
@@ -50,17 +53,23 @@ enum ward_shared_map {
 	WARD_MM_COUNT,
 };
 
+struct ward_slot_cache;
+
 struct ward_maps {
 	int slot_fd[WARD_SM_COUNT];
 	int fd[WARD_MM_COUNT];
 	bool owned; /* close the descriptors in ward_maps_close() */
+	struct ward_slot_cache *cache; /* what each slot holds; freed by ward_maps_close() */
 };
 
 /* The map name (as pinned) of a per-policy map and of a shared map. */
 const char *ward_slot_map_name(enum ward_slot_map map);
 const char *ward_shared_map_name(enum ward_shared_map map);
 
-/* Borrow the maps of a loaded object (e.g. skel->obj); -ENOENT names the missing map in the log. */
+/*
+ * Borrow the maps of a loaded object (e.g. skel->obj); -ENOENT names the
+ * missing map in the log. Call ward_maps_close() when done, even then.
+ */
 int ward_maps_from_object(struct ward_maps *maps, const struct bpf_object *obj);
 
 /* Open the maps pinned under @dir (one file per map name). */

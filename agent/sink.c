@@ -25,6 +25,9 @@
 struct ward_sink {
 	char *path; /* NULL for standard output */
 	int fd;
+	char *held; /* whole lines appended, not yet written */
+	size_t nheld;
+	size_t cap;
 };
 
 /* Create the directory holding @path, and its parents, when missing. */
@@ -116,6 +119,9 @@ int ward_sink_batch_begin(struct ward_sink *sink)
 {
 	int fd, err;
 
+	err = ward_sink_flush(sink); /* lines of the batch before go to the file they belong to */
+	if (err)
+		return err;
 	if (!sink->path || !sink_file_moved(sink))
 		return 0;
 
@@ -131,21 +137,90 @@ int ward_sink_batch_begin(struct ward_sink *sink)
 	return 0;
 }
 
+/* Write all of @iov; a short append to a regular file means the disk is full. */
+static int write_all(int fd, struct iovec *iov, int iovcnt)
+{
+	ssize_t n;
+
+	while (iovcnt > 0) {
+		n = writev(fd, iov, iovcnt);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENOSPC;
+		while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
+			n -= iov->iov_len;
+			iov++;
+			iovcnt--;
+		}
+		if (iovcnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= n;
+		}
+	}
+	return 0;
+}
+
+int ward_sink_flush(struct ward_sink *sink)
+{
+	struct iovec iov = {.iov_base = sink->held, .iov_len = sink->nheld};
+	int err;
+
+	if (!sink || !sink->nheld)
+		return 0;
+	err = write_all(sink->fd, &iov, 1);
+	sink->nheld = 0;
+	return err;
+}
+
 int ward_sink_write(struct ward_sink *sink, const struct ward_jbuf *line)
 {
 	struct iovec iov[2] = {
 		{ .iov_base = line->data, .iov_len = line->len },
 		{ .iov_base = "\n", .iov_len = 1 },
 	};
-	ssize_t n;
+	int err;
 
-	do {
-		n = writev(sink->fd, iov, 2);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != line->len + 1)
-		return -ENOSPC; /* a short append to a regular file means the disk is full */
+	err = ward_sink_flush(sink);
+	if (err)
+		return err;
+	return write_all(sink->fd, iov, 2);
+}
+
+static int hold_room(struct ward_sink *sink, size_t more)
+{
+	size_t cap = sink->cap ? sink->cap : WARD_SINK_HOLD;
+	char *held;
+
+	if (sink->nheld + more <= sink->cap)
+		return 0;
+	while (cap < sink->nheld + more)
+		cap *= 2;
+	held = realloc(sink->held, cap);
+	if (!held)
+		return -ENOMEM;
+	sink->held = held;
+	sink->cap = cap;
+	return 0;
+}
+
+int ward_sink_append(struct ward_sink *sink, const struct ward_jbuf *line)
+{
+	int err;
+
+	if (sink->nheld && sink->nheld + line->len + 1 > WARD_SINK_HOLD) {
+		err = ward_sink_flush(sink);
+		if (err)
+			return err;
+	}
+	err = hold_room(sink, line->len + 1);
+	if (err)
+		return err;
+	memcpy(sink->held + sink->nheld, line->data, line->len);
+	sink->held[sink->nheld + line->len] = '\n';
+	sink->nheld += line->len + 1;
 	return 0;
 }
 
@@ -153,8 +228,11 @@ void ward_sink_close(struct ward_sink *sink)
 {
 	if (!sink)
 		return;
+	if (ward_sink_flush(sink))
+		pr_warn("events file %s: lines lost at close", sink->path ? sink->path : "-");
 	if (sink->path)
 		close(sink->fd);
+	free(sink->held);
 	free(sink->path);
 	free(sink);
 }

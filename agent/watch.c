@@ -105,7 +105,11 @@ int ward_file_watch_open(struct ward_file_watch *w, const char *path)
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0)
 		return -errno;
-	w->wd = inotify_add_watch(w->fd, w->dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+	/*
+	 * Not IN_CREATE: a file being written is complete at IN_CLOSE_WRITE, and
+	 * reading it at its creation finds it empty.
+	 */
+	w->wd = inotify_add_watch(w->fd, w->dir, IN_CLOSE_WRITE | IN_MOVED_TO);
 	if (w->wd < 0) {
 		err = -errno;
 		goto close_fd;

@@ -54,6 +54,7 @@ struct options {
 	const char *plot;
 	double event_s;
 	const char *events;
+	const char *spin;
 	uint32_t sizes[MAX_SIZES];
 	int nsizes;
 	uint32_t nrules;
@@ -102,6 +103,8 @@ static const struct bench_figure figures[] = {
 	  BENCH_AT_LEAST, 0.95 },
 	{ "B8f", "iperf3 TCP: with ward / nftables stateful", "iperf.ward", "iperf.nft", 1,
 	  "ratio", BENCH_AT_LEAST, 1.0 },
+	{ "B8x", "iperf3 TCP: with ward / bare XDP program (no target)", "iperf.ward",
+	  "iperf.bare", 1, "ratio", BENCH_NO_TARGET, 0 },
 };
 
 /* B3 and B7 are about the largest policy measured (10,000 x 20 by default). */
@@ -131,6 +134,7 @@ static void usage(FILE *out)
 		"usage: bench --iface NAME [--netns NAME] [--rounds N] [--repeat N] [--cpu N]\n"
 		"             [--xdp-filter-id ID] [--samples FILE] [--json FILE] [--plot FILE]\n"
 		"             [--sizes N,N,...] [--rules N] --events FILE [--event-seconds S]\n"
+		"             [--spin PROBE]  (run one probe for --event-seconds, for perf)\n"
 		"Times ward's datapath against bare programs, xdp-filter and a linear scan\n"
 		"(docs/bench.md). tools/bench.sh runs it with the stage it sets up.\n");
 }
@@ -169,6 +173,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "rules", required_argument, NULL, 'R' },
 		{ "event-seconds", required_argument, NULL, 'E' },
 		{ "events", required_argument, NULL, 'e' },
+		{ "spin", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -198,6 +203,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case 'R': opt->nrules = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'E': opt->event_s = atof(optarg); break;
 		case 'e': opt->events = optarg; break;
+		case 'P': opt->spin = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -EINVAL;
 		}
@@ -286,10 +292,21 @@ static int load_helpers(struct bench *b)
 	return err;
 }
 
-static int get_xdp_filter(struct bench *b)
+/* What the verifier and the JIT made of a program: its size says much of its cost. */
+static void note_program(struct bench *b, const char *who, int fd)
 {
 	struct bpf_prog_info info = {};
 	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return;
+	bench_note(&b->rep, "%s: program %s (id %u): %u BPF instructions, %u bytes JITed, "
+			    "%u instructions processed by the verifier", who, info.name, info.id,
+		   info.xlated_prog_len / 8, info.jited_prog_len, info.verified_insns);
+}
+
+static int get_xdp_filter(struct bench *b)
+{
 	int err;
 
 	b->xdpf_fd = -1;
@@ -306,9 +323,7 @@ static int get_xdp_filter(struct bench *b)
 		return err;
 	}
 
-	if (!bpf_obj_get_info_by_fd(b->xdpf_fd, &info, &len))
-		bench_note(&b->rep, "xdp-filter: program %s (id %u), %u bytes JITed", info.name,
-			   info.id, info.jited_prog_len);
+	note_program(b, "xdp-filter", b->xdpf_fd);
 	return 0;
 }
 
@@ -398,6 +413,10 @@ static int load_wards(struct bench *b)
 				      b->opt.sizes[i], b->opt.nrules, &load);
 	if (!err)
 		err = bench_ward_open(&b->events, b->opt.iface, b->ifindex, 1, 1, &load);
+	if (!err) {
+		note_program(b, "ward", bench_ward_xdp_fd(&b->wards[0]));
+		note_program(b, "ward", bench_ward_tc_fd(&b->wards[0]));
+	}
 	return err;
 }
 
@@ -775,6 +794,11 @@ int main(int argc, char **argv)
 	err = plan_all(&b);
 	if (err)
 		goto out;
+
+	if (b.opt.spin) {
+		err = bench_plan_spin(&b.plan, b.opt.spin, b.opt.event_s);
+		goto out;
+	}
 
 	err = bench_plan_run(&b.plan, b.opt.rounds, &b.res);
 	if (err)

@@ -183,7 +183,8 @@ ward_runs() {
 start_ward() {
 	local i
 
-	in_ns "$NS_GW" "$WARD" run --policy "$WORK/iperf.yaml" --pin-dir "$PIN_DIR" \
+	# ip execs ward, so $! is the agent itself
+	ip netns exec "$NS_GW" "$WARD" run --policy "$WORK/iperf.yaml" --pin-dir "$PIN_DIR" \
 		--events "$WORK/events.jsonl" >"$WORK/ward.log" 2>&1 &
 	WARD_PID=$!
 	STARTED="$STARTED $WARD_PID"
@@ -211,16 +212,28 @@ iperf_once() {
 		awk '/receiver/ { print $(NF - 2) }'
 }
 
-iperf_variant() { # none | nft | ward
+# The bare XDP program in native mode where ward attaches: what any XDP
+# program costs on a veth (frames copied out of GSO skbs), ward or not.
+bare_xdp() { # on | off
+	if [ "$1" = on ]; then
+		ip -n "$NS_GW" link set dev "$IF_GD" xdpdrv obj "$OUT/bpf/bare.bpf.o" sec xdp
+	else
+		ip -n "$NS_GW" link set dev "$IF_GD" xdpdrv off
+	fi
+}
+
+iperf_variant() { # none | nft | bare | ward
 	local gbps
 
 	case "$1" in
 	nft) in_ns "$NS_GW" nft -f "$WORK/nft.conf" || return 1 ;;
+	bare) bare_xdp on || return 1 ;;
 	ward) start_ward || { stop_ward; return 1; } ;;
 	esac
 	gbps=$(iperf_once)
 	case "$1" in
 	nft) in_ns "$NS_GW" nft delete table inet "$P" ;;
+	bare) bare_xdp off ;;
 	ward) stop_ward ;;
 	esac
 	[ -n "$gbps" ] || return 1
@@ -229,10 +242,10 @@ iperf_variant() { # none | nft | ward
 
 # 2. Throughput through the gateway, variants interleaved round by round.
 run_iperf() {
-	local variants="none nft" r v gbps label
+	local variants="none nft bare" r v gbps label
 
 	if ward_runs; then
-		variants="none nft ward"
+		variants="none nft bare ward"
 	else
 		note "B8: 'ward run' is not available in this build, iperf3 with ward not measured"
 	fi
@@ -254,6 +267,7 @@ run_iperf() {
 			case $v in
 			none) label="iperf3 through the gateway, no filter" ;;
 			nft) label="iperf3 through the gateway, nftables" ;;
+			bare) label="iperf3 through the gateway, bare XDP (native)" ;;
 			ward) label="iperf3 through the gateway, ward" ;;
 			esac
 			sample "iperf.$v" "Gbit/s" "$label" "$gbps"

@@ -256,26 +256,62 @@ int harness_events(struct harness *h, struct ward_event *events, int max)
 }
 
 /* Move back by @delta the u64 time at @off in every value of @fd. */
-static int age_map(int fd, size_t key_size, size_t value_size, size_t off, uint64_t delta)
+/*
+ * The keys of the hash @fd, collected before any update: rewriting an entry
+ * moves it in its bucket, so updating while walking can revisit entries forever.
+ */
+static int collect_keys(int fd, size_t key_size, char **out, size_t *count)
 {
-	char key[64], next[64], value[64];
-	uint64_t t;
+	char *keys = NULL, *grown;
+	size_t n = 0, cap = 0;
 	void *prev = NULL;
 
-	if (key_size > sizeof(key) || value_size > sizeof(value))
+	while (1) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			grown = realloc(keys, cap * key_size);
+			if (!grown) {
+				free(keys);
+				return -ENOMEM;
+			}
+			keys = grown;
+		}
+		if (bpf_map_get_next_key(fd, prev, keys + n * key_size))
+			break;
+		prev = keys + n * key_size;
+		n++;
+	}
+	*out = keys;
+	*count = n;
+	return 0;
+}
+
+static int age_map(int fd, size_t key_size, size_t value_size, size_t off, uint64_t delta)
+{
+	char value[64], *keys;
+	size_t i, n;
+	uint64_t t;
+	int err;
+
+	if (value_size > sizeof(value))
 		return -E2BIG;
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		memcpy(key, next, key_size);
-		prev = key;
+	err = collect_keys(fd, key_size, &keys, &n);
+	if (err)
+		return err;
+
+	for (i = 0; i < n && !err; i++) {
+		char *key = keys + i * key_size;
+
 		if (bpf_map_lookup_elem(fd, key, value))
 			continue; /* gone meanwhile */
 		memcpy(&t, value + off, sizeof(t));
 		t = t > delta ? t - delta : 0;
 		memcpy(value + off, &t, sizeof(t));
 		if (bpf_map_update_elem(fd, key, value, BPF_EXIST))
-			return -errno;
+			err = -errno;
 	}
-	return 0;
+	free(keys);
+	return err;
 }
 
 int harness_age_flows(struct harness *h, uint64_t delta_ns)

@@ -81,7 +81,8 @@ static void pkt_add_layer(struct pkt *p, enum pkt_layer_kind kind, size_t off, b
 		p->overflow = true;
 		return;
 	}
-	p->layers[p->nlayers++] = (struct pkt_layer){.kind = kind, .off = off, .keep_len = keep_len};
+	p->layers[p->nlayers++] =
+		(struct pkt_layer){.kind = kind, .off = off, .keep_len = keep_len};
 }
 
 static void put16(uint8_t *at, uint16_t v)
@@ -425,6 +426,11 @@ void pkt_nd(struct pkt *p, uint8_t type, const uint8_t target[16], const uint8_t
 	memcpy(body + 18, lladdr, 6);
 	pkt_icmpv6(p, &icmp);
 	pkt_bytes(p, body, sizeof(body));
+}
+
+void pkt_set_next(struct pkt *p, uint8_t proto)
+{
+	pkt_link8(p, proto);
 }
 
 void pkt_bytes(struct pkt *p, const void *data, size_t len)

@@ -192,6 +192,9 @@ void pkt_icmpv6_echo(struct pkt *p, uint8_t type, uint16_t id, uint16_t seq);
 /* A neighbour solicitation or advertisement for @target with a link-layer option. */
 void pkt_nd(struct pkt *p, uint8_t type, const uint8_t target[16], const uint8_t lladdr[6]);
 
+/* Fill the protocol / next header left open with @proto, as a layer of that protocol would. */
+void pkt_set_next(struct pkt *p, uint8_t proto);
+
 /* Raw bytes: a payload, or a header the builder does not know. */
 void pkt_bytes(struct pkt *p, const void *data, size_t len);
 void pkt_zeros(struct pkt *p, size_t len);

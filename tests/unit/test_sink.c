@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Tests of agent/sink.c: modes of what it creates, one line per write, and
- * no line lost when logrotate renames or removes the file between batches.
+ * Tests of agent/sink.c: modes of what it creates, one line per write, lines
+ * held and flushed whole and in order, and no line lost when logrotate
+ * renames or removes the file between batches.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -59,6 +60,26 @@ static void write_line(struct ward_sink *sink, const char *text)
 	assert_int_equal(ward_sink_batch_begin(sink), 0);
 	assert_int_equal(ward_sink_write(sink, &line), 0);
 	ward_jbuf_free(&line);
+}
+
+static void append_line(struct ward_sink *sink, const char *text)
+{
+	struct ward_jbuf line;
+
+	ward_jbuf_init(&line);
+	ward_json_begin(&line);
+	ward_json_str(&line, "event", text);
+	ward_json_end(&line);
+	assert_int_equal(ward_sink_append(sink, &line), 0);
+	ward_jbuf_free(&line);
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
 }
 
 static void assert_file_is(const char *path, const char *want)
@@ -124,6 +145,65 @@ static void test_rename_rotation_reopens_and_loses_nothing(void **state)
 	assert_file_is(fx->path, "{\"event\":\"after\"}\n{\"event\":\"later\"}\n");
 }
 
+static void test_appended_lines_wait_for_the_flush(void **state)
+{
+	struct fixture *fx = *state;
+	struct ward_sink *sink;
+
+	assert_int_equal(ward_sink_open(fx->path, &sink), 0);
+	append_line(sink, "a");
+	append_line(sink, "b");
+	assert_int_equal(file_size(fx->path), 0);
+	assert_int_equal(ward_sink_flush(sink), 0);
+	assert_file_is(fx->path, "{\"event\":\"a\"}\n{\"event\":\"b\"}\n");
+	assert_int_equal(ward_sink_flush(sink), 0); /* nothing held: nothing written */
+	append_line(sink, "c");
+	write_line(sink, "d"); /* goes after what is held */
+	append_line(sink, "e");
+	ward_sink_close(sink); /* flushes */
+	assert_file_is(fx->path, "{\"event\":\"a\"}\n{\"event\":\"b\"}\n{\"event\":\"c\"}\n"
+				 "{\"event\":\"d\"}\n{\"event\":\"e\"}\n");
+}
+
+/* Past WARD_SINK_HOLD bytes held, whole lines go out by themselves. */
+static void test_full_hold_flushes_whole_lines(void **state)
+{
+	struct fixture *fx = *state;
+	struct ward_sink *sink;
+	size_t line_len = strlen("{\"event\":\"x\"}\n");
+	size_t n = 2 * WARD_SINK_HOLD / line_len;
+	off_t size;
+
+	assert_int_equal(ward_sink_open(fx->path, &sink), 0);
+	for (size_t i = 0; i < n; i++)
+		append_line(sink, "x");
+	size = file_size(fx->path);
+	assert_true(size > 0);
+	assert_true(size <= 2 * WARD_SINK_HOLD);
+	assert_int_equal(size % line_len, 0);
+	ward_sink_close(sink);
+	assert_int_equal(file_size(fx->path), n * line_len);
+}
+
+/* The lines of a batch land in the file they were appended for, before a rotation. */
+static void test_held_lines_go_to_the_file_before_rotation(void **state)
+{
+	struct fixture *fx = *state;
+	struct ward_sink *sink;
+	char rotated[160];
+
+	snprintf(rotated, sizeof(rotated), "%s.1", fx->path);
+	assert_int_equal(ward_sink_open(fx->path, &sink), 0);
+	assert_int_equal(ward_sink_batch_begin(sink), 0);
+	append_line(sink, "before");
+	assert_int_equal(rename(fx->path, rotated), 0);
+	assert_int_equal(ward_sink_batch_begin(sink), 0);
+	append_line(sink, "after");
+	ward_sink_close(sink);
+	assert_file_is(rotated, "{\"event\":\"before\"}\n");
+	assert_file_is(fx->path, "{\"event\":\"after\"}\n");
+}
+
 static void test_removed_file_is_created_again(void **state)
 {
 	struct fixture *fx = *state;
@@ -186,6 +266,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_appends_one_line_per_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename_rotation_reopens_and_loses_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_appended_lines_wait_for_the_flush, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_full_hold_flushes_whole_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_lines_go_to_the_file_before_rotation,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_file_is_created_again, setup,
 						teardown),

@@ -81,7 +81,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	ward_event_names_resolve(&d->table, 1, &d->iface, 1, ev, &names);
 	err = ward_event_format_packet(&d->line, ev, &names, d->clock_offset);
 	if (!err)
-		err = ward_sink_write(d->sink, &d->line);
+		err = ward_sink_append(d->sink, &d->line); /* written by the batch's flush */
 	if (err) {
 		d->err = err;
 		return err;
@@ -156,6 +156,8 @@ static int drain_run(struct drain *d, struct ring_buffer *rb, struct flood *f, d
 		if (n == 0)
 			break;
 	}
+	if (!d->err)
+		d->err = ward_sink_flush(d->sink);
 	if (d->err)
 		return d->err;
 	if (f->err)

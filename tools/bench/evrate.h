@@ -5,7 +5,7 @@
  * for. One thread floods ward's XDP program with denied packets, each of a
  * new kind (bench_fresh varying the destination address and port), so none
  * is held back; the other drains the ring buffer the way the agent does:
- * ward_event_names_resolve(), ward_event_format_packet(), ward_sink_write().
+ * ward_event_names_resolve(), ward_event_format_packet(), ward_sink_append().
  */
 #ifndef BENCH_EVRATE_H
 #define BENCH_EVRATE_H

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "probe.h"
@@ -91,6 +92,27 @@ int bench_plan_run(struct bench_plan *plan, int rounds, struct bench_results *re
 
 	free(ns);
 	return err;
+}
+
+int bench_plan_spin(struct bench_plan *plan, const char *name, double seconds)
+{
+	struct timespec start, now;
+	uint32_t ns;
+	int err = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		if (strcmp(plan->items[i].name, name))
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		do {
+			err = run_probe(&plan->items[i], &ns);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (!err && (double)(now.tv_sec - start.tv_sec) +
+					 (double)(now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+		return err;
+	}
+	pr_err("no probe named %s", name);
+	return -ENOENT;
 }
 
 void bench_plan_free(struct bench_plan *plan)

@@ -40,6 +40,13 @@ int bench_plan_add(struct bench_plan *plan, const struct bench_probe *probe);
  */
 int bench_plan_run(struct bench_plan *plan, int rounds, struct bench_results *res);
 
+/*
+ * Run the probe named @name over and over for @seconds, recording nothing:
+ * a load to look at with perf. Returns 0, -ENOENT when no probe has that
+ * name, or the -errno of a failed test run.
+ */
+int bench_plan_spin(struct bench_plan *plan, const char *name, double seconds);
+
 void bench_plan_free(struct bench_plan *plan);
 
 #endif /* BENCH_PROBE_H */
