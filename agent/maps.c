@@ -111,7 +111,7 @@ int ward_maps_from_object(struct ward_maps *maps, const struct bpf_object *obj)
 		fd = bpf_object__find_map_fd_by_name(obj, slot_names[i]);
 		if (fd < 0) {
 			pr_err("map %s: not in the BPF object", slot_names[i]);
-			return -ENOENT;
+			goto missing;
 		}
 		maps->slot_fd[i] = fd;
 	}
@@ -119,11 +119,15 @@ int ward_maps_from_object(struct ward_maps *maps, const struct bpf_object *obj)
 		fd = bpf_object__find_map_fd_by_name(obj, shared_names[i]);
 		if (fd < 0) {
 			pr_err("map %s: not in the BPF object", shared_names[i]);
-			return -ENOENT;
+			goto missing;
 		}
 		maps->fd[i] = fd;
 	}
 	return 0;
+
+missing:
+	ward_maps_close(maps);
+	return -ENOENT;
 }
 
 static int open_pin(const char *dir, const char *name)

@@ -132,11 +132,13 @@ int harness_open(struct harness **out)
 	h->ring = ring_buffer__new(bpf_map__fd(h->skel->maps.ward_events), queue_event, h, NULL);
 	if (!h->ring) {
 		err = -errno;
-		goto destroy_skel;
+		goto close_maps;
 	}
 	*out = h;
 	return 0;
 
+close_maps:
+	ward_maps_close(&h->maps);
 destroy_skel:
 	ward_bpf__destroy(h->skel);
 free_h:
@@ -155,6 +157,7 @@ void harness_close(struct harness *h)
 		run_ip("ip link del %s 2>/dev/null # and %sp", name);
 	}
 	ring_buffer__free(h->ring);
+	ward_maps_close(&h->maps);
 	ward_bpf__destroy(h->skel);
 	free(h->queue);
 	free(h);
