@@ -6,8 +6,11 @@
  * one write to ward_active. The next install in that slot writes only the
  * difference between the policy it holds (kept here, with the ids of the
  * maps holding it) and the new one: see update_slot() for why that is safe.
+ * The descriptors of the inner maps this process made are kept too: turning
+ * an id back into a descriptor needs CAP_SYS_ADMIN, which the agent drops.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +32,8 @@
 /* What one slot holds, as this process last wrote it: the base of the next diff there. */
 struct slot_state {
 	bool valid;
-	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids */
+	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids (0: none) */
+	int fd[WARD_SM_COUNT];		  /* our descriptor of each, where its id is set */
 	uint32_t capacity[WARD_SM_COUNT]; /* and their max_entries */
 	struct ward_compiled c;		  /* a deep copy of the policy written */
 	uint32_t ifindex[WARD_MAX_IFACES];
@@ -186,6 +190,9 @@ static void compiled_release(struct ward_compiled *c)
 
 static void slot_forget(struct slot_state *st)
 {
+	for (int map = 0; map < WARD_SM_COUNT; map++)
+		if (st->id[map])
+			close(st->fd[map]);
 	compiled_release(&st->c);
 	memset(st, 0, sizeof(*st));
 }
@@ -436,7 +443,7 @@ static int fill_inner(enum ward_slot_map map, int fd, const struct ward_compiled
 	}
 }
 
-/* Create, fill and install in @slot the inner map of @map; note its id in @st. */
+/* Create, fill and install in @slot the inner map of @map; keep its id and fd in @st. */
 static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot,
 			 const struct ward_compiled *c, const uint32_t *ifindex,
 			 struct slot_state *st)
@@ -460,10 +467,15 @@ static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, u
 		err = -errno;
 		goto close_inner;
 	}
+	if (st->id[map])
+		close(st->fd[map]);
 	st->id[map] = info.id;
+	st->fd[map] = fd;
 	st->capacity[map] = info.max_entries;
+	return 0;
+
 close_inner:
-	close(fd); /* the outer map holds its own reference */
+	close(fd);
 	return err;
 }
 
@@ -660,15 +672,10 @@ static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot,
 static int wait_for_readers(const struct ward_maps *maps, uint32_t slot,
 			    const struct slot_state *st)
 {
-	int fd, err = 0;
-
-	fd = bpf_map_get_fd_by_id(st->id[WARD_SM_CONFIG]);
-	if (fd < 0)
+	if (bpf_map_update_elem(maps->slot_fd[WARD_SM_CONFIG], &slot, &st->fd[WARD_SM_CONFIG],
+				BPF_ANY))
 		return -errno;
-	if (bpf_map_update_elem(maps->slot_fd[WARD_SM_CONFIG], &slot, &fd, BPF_ANY))
-		err = -errno;
-	close(fd);
-	return err;
+	return 0;
 }
 
 /*
@@ -682,15 +689,11 @@ static int wait_for_readers(const struct ward_maps *maps, uint32_t slot,
 static int update_slot(const struct ward_maps *maps, uint32_t slot, struct slot_state *st,
 		       const struct ward_compiled *c, const uint32_t *ifindex)
 {
-	int fd, err;
+	int err;
 
 	err = wait_for_readers(maps, slot, st);
 	for (int map = 0; !err && map < WARD_SM_COUNT; map++) {
-		fd = bpf_map_get_fd_by_id(st->id[map]);
-		if (fd < 0)
-			return -errno;
-		err = update_inner(map, fd, st, c, ifindex);
-		close(fd);
+		err = update_inner(map, st->fd[map], st, c, ifindex);
 		if (err == -ENOSPC)
 			err = install_inner(maps, map, slot, c, ifindex, st);
 	}
@@ -846,7 +849,10 @@ int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uin
 		return -EINVAL;
 	if (bpf_map_lookup_elem(maps->slot_fd[map], &slot, &id))
 		return -errno;
-	fd = bpf_map_get_fd_by_id(id);
+	if (maps->cache && slot < NSLOTS && id && maps->cache->slot[slot].id[map] == id)
+		fd = fcntl(maps->cache->slot[slot].fd[map], F_DUPFD_CLOEXEC, 0);
+	else
+		fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
 }
 
