@@ -4,7 +4,7 @@
 # 200 reloads between two policies while traffic flows: the policy file is
 # replaced by rename (as editors and config management do), each time with
 # the other policy. A ping flood that both policies allow (PACS -> modality
-# every 10 ms) never loses a packet; one that neither allows (rogue ->
+# every 5 ms) never loses a packet; one that neither allows (rogue ->
 # modality) never gets one through. The policies differ by a rule, so each
 # reload is a new policy, a new generation and a flip of the slots.
 cd "$(dirname "$0")/../.." || exit 1
@@ -54,9 +54,9 @@ if lab_agent_start; then t_ok "agent starts"; else
 	t_fail "agent starts" "$(cat "$LAB_DIR/agent.log")"; fi
 
 # Not through in_ns: $! must be ping itself, which SIGINT stops with its figures.
-ip netns exec "$(lab_ns pacs)" ping -n -i 0.01 "$MOD_IP" >"$LAB_DIR/ping-pacs.out" 2>&1 &
+ip netns exec "$(lab_ns pacs)" ping -n -i 0.005 "$MOD_IP" >"$LAB_DIR/ping-pacs.out" 2>&1 &
 ping_pacs=$!
-ip netns exec "$(lab_ns rogue)" ping -n -i 0.01 "$MOD_IP" >"$LAB_DIR/ping-rogue.out" 2>&1 &
+ip netns exec "$(lab_ns rogue)" ping -n -i 0.005 "$MOD_IP" >"$LAB_DIR/ping-rogue.out" 2>&1 &
 ping_rogue=$!
 LAB_PIDS="$LAB_PIDS $ping_pacs $ping_rogue"
 sleep 0.5
