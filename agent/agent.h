@@ -14,8 +14,10 @@
 #include "compile.h"
 #include "events.h"
 #include "maps.h"
+#include "metrics.h"
 #include "pins.h"
 #include "policy.h"
+#include "syslog.h"
 #include "watch.h"
 
 struct ward_bpf;
@@ -61,6 +63,9 @@ struct agent {
 	struct ward_jbuf line;
 	int64_t clock_offset;
 	uint64_t lost_reported;		/* events-lost already told, this generation */
+	struct ward_syslog *syslog;	/* --syslog, or NULL (ops.c) */
+	struct ward_metrics *metrics;	/* --metrics, or NULL (ops.c) */
+	uint64_t start_ns;		/* CLOCK_REALTIME at start, for metrics */
 
 	struct ring_buffer *rb;
 	int sig_fd;
@@ -72,6 +77,17 @@ struct agent {
 
 /* Write one agent event line (already formatted in agent->line). */
 void agent_emit(struct agent *agent);
+
+/*
+ * ops.c: open the syslog sender and the metrics writer asked for (NULL: not
+ * asked); returns 0 or a negative errno (logged). Then agent_ops_emit() for
+ * each event line, agent_ops_tick() at each turn of the loop, and
+ * agent_ops_close() after the last line (it writes the metrics a last time).
+ */
+int agent_ops_open(struct agent *agent, const char *syslog_url, const char *metrics_path);
+void agent_ops_emit(struct agent *agent);
+void agent_ops_tick(struct agent *agent);
+void agent_ops_close(struct agent *agent);
 
 /*
  * Load, validate and compile the policy file, print its diagnostics, and on

@@ -43,17 +43,23 @@ struct run_opts {
 	const char *policy;
 	const char *events;
 	const char *pin_dir;
+	const char *syslog;	/* ops.c */
+	const char *metrics;	/* ops.c */
 	int verbose;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ward run --policy POLICY [--events PATH] [--pin-dir DIR] [-v]\n\n"
+		"usage: ward run --policy POLICY [--events PATH] [--pin-dir DIR]\n"
+		"                [--syslog URL] [--metrics FILE] [-v]\n\n"
 		"Load the policy and attach to its interfaces (or adopt what is pinned under\n"
 		"DIR, default %s), then stream events as JSON lines to PATH (default\n"
 		"%s; - for standard output). SIGHUP or a change of the policy file\n"
-		"reloads it; SIGTERM or SIGINT stops the agent and leaves enforcement in place.\n",
+		"reloads it; SIGTERM or SIGINT stops the agent and leaves enforcement in place.\n"
+		"--syslog udp://HOST:PORT, tcp://HOST:PORT or unix:PATH also sends each event\n"
+		"to a syslog collector (RFC 5424); --metrics FILE writes Prometheus metrics there\n"
+		"every 5 s (e.g. /var/lib/prometheus/node-exporter/ward.prom).\n",
 		WARD_DEFAULT_PIN_DIR, DEFAULT_EVENTS);
 }
 
@@ -63,6 +69,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "pin-dir", required_argument, NULL, 'd' },
+		{ "syslog", required_argument, NULL, 'S' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -80,6 +88,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'd':
 			o->pin_dir = optarg;
+			break;
+		case 'S':
+			o->syslog = optarg;
+			break;
+		case 'M':
+			o->metrics = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -106,6 +120,7 @@ void agent_emit(struct agent *agent)
 		return;
 	if (ward_sink_write(agent->sink, &agent->line))
 		pr_warn("cannot write an event line to %s", agent->events_path);
+	agent_ops_emit(agent);
 }
 
 static int check_caps(void)
@@ -308,6 +323,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (ward_sink_append(agent->sink, &agent->line)) /* written by the batch's flush */
 		pr_warn("cannot write an event line to %s", agent->events_path);
+	agent_ops_emit(agent);
 	return 0;
 }
 
@@ -450,6 +466,7 @@ static void loop(struct agent *agent)
 			follow_links(agent);
 		if (n == 0)
 			check_lost(agent);
+		agent_ops_tick(agent);
 	}
 	ring_buffer__consume(agent->rb);
 	if (ward_sink_flush(agent->sink))
@@ -531,6 +548,7 @@ static void stop(struct agent *agent)
 		ward_event_format_agent(&agent->line, ward_clock_now_ns(), false, (long)getpid());
 		agent_emit(agent);
 	}
+	agent_ops_close(agent);
 	ring_buffer__free(agent->rb);
 	ward_file_watch_close(&agent->policy_watch);
 	if (agent->link_fd >= 0)
@@ -574,6 +592,8 @@ int cmd_run(int argc, char **argv)
 	agent.pin_dir = o.pin_dir;
 	agent.clock_offset = ward_clock_offset_ns();
 	ward_jbuf_init(&agent.line);
+	if (agent_ops_open(&agent, o.syslog, o.metrics))
+		return WARD_EXIT_USAGE;
 
 	ret = start(&agent);
 	if (ret == WARD_EXIT_OK) {

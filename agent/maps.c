@@ -6,11 +6,8 @@
  * one write to ward_active. The next install in that slot writes only the
  * difference between the policy it holds (kept here, with the ids of the
  * maps holding it) and the new one: see update_slot() for why that is safe.
- * The descriptors of the inner maps this process made are kept too: turning
- * an id back into a descriptor needs CAP_SYS_ADMIN, which the agent drops.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +29,13 @@
 /* What one slot holds, as this process last wrote it: the base of the next diff there. */
 struct slot_state {
 	bool valid;
-	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids (0: none) */
-	int fd[WARD_SM_COUNT];		  /* our descriptor of each, where its id is set */
+	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids */
+	/*
+	 * and the maps themselves, open where id[] is set: finding a map by id
+	 * needs CAP_SYS_ADMIN, which the agent drops (and never has under the
+	 * unit), so it reaches the slot's maps, counters included, through these
+	 */
+	int fd[WARD_SM_COUNT];
 	uint32_t capacity[WARD_SM_COUNT]; /* and their max_entries */
 	struct ward_compiled c;		  /* a deep copy of the policy written */
 	uint32_t ifindex[WARD_MAX_IFACES];
@@ -443,7 +445,7 @@ static int fill_inner(enum ward_slot_map map, int fd, const struct ward_compiled
 	}
 }
 
-/* Create, fill and install in @slot the inner map of @map; keep its id and fd in @st. */
+/* Create, fill and install in @slot the inner map of @map; note its id in @st. */
 static int install_inner(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot,
 			 const struct ward_compiled *c, const uint32_t *ifindex,
 			 struct slot_state *st)
@@ -663,6 +665,17 @@ static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot,
 	return true;
 }
 
+/* A new descriptor of the inner map @map that @st holds. */
+static int slot_inner_fd(const struct slot_state *st, enum ward_slot_map map)
+{
+	int fd;
+
+	if (!st->id[map])
+		return -ENOENT;
+	fd = dup(st->fd[map]);
+	return fd < 0 ? -errno : fd;
+}
+
 /*
  * Write @slot's config inner map back into its own place: an update of an
  * ARRAY_OF_MAPS returns only after synchronize_rcu() (the kernel's
@@ -672,10 +685,15 @@ static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot,
 static int wait_for_readers(const struct ward_maps *maps, uint32_t slot,
 			    const struct slot_state *st)
 {
-	if (bpf_map_update_elem(maps->slot_fd[WARD_SM_CONFIG], &slot, &st->fd[WARD_SM_CONFIG],
-				BPF_ANY))
-		return -errno;
-	return 0;
+	int fd, err = 0;
+
+	fd = slot_inner_fd(st, WARD_SM_CONFIG);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(maps->slot_fd[WARD_SM_CONFIG], &slot, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 /*
@@ -689,11 +707,15 @@ static int wait_for_readers(const struct ward_maps *maps, uint32_t slot,
 static int update_slot(const struct ward_maps *maps, uint32_t slot, struct slot_state *st,
 		       const struct ward_compiled *c, const uint32_t *ifindex)
 {
-	int err;
+	int fd, err;
 
 	err = wait_for_readers(maps, slot, st);
 	for (int map = 0; !err && map < WARD_SM_COUNT; map++) {
-		err = update_inner(map, st->fd[map], st, c, ifindex);
+		fd = slot_inner_fd(st, map);
+		if (fd < 0)
+			return fd;
+		err = update_inner(map, fd, st, c, ifindex);
+		close(fd);
 		if (err == -ENOSPC)
 			err = install_inner(maps, map, slot, c, ifindex, st);
 	}
@@ -845,14 +867,13 @@ int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uin
 	uint32_t id;
 	int fd;
 
-	if (map >= WARD_SM_COUNT)
+	if (map >= WARD_SM_COUNT || slot >= NSLOTS)
 		return -EINVAL;
 	if (bpf_map_lookup_elem(maps->slot_fd[map], &slot, &id))
 		return -errno;
-	if (maps->cache && slot < NSLOTS && id && maps->cache->slot[slot].id[map] == id)
-		fd = fcntl(maps->cache->slot[slot].fd[map], F_DUPFD_CLOEXEC, 0);
-	else
-		fd = bpf_map_get_fd_by_id(id);
+	if (maps->cache && maps->cache->slot[slot].id[map] == id)
+		return slot_inner_fd(&maps->cache->slot[slot], map);
+	fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
 }
 

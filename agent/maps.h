@@ -105,7 +105,11 @@ int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward
 /* The datapath-wide counters (WARD_MAP_STATS), summed over CPUs. */
 int ward_maps_stats(const struct ward_maps *maps, struct ward_stats *out);
 
-/* A new descriptor of the inner map of @map in @slot (the caller closes it). */
+/*
+ * A new descriptor of the inner map of @map in @slot (the caller closes it):
+ * a copy of this process's own when it installed that map (no privilege
+ * needed), else found by id (CAP_SYS_ADMIN).
+ */
 int ward_maps_inner_fd(const struct ward_maps *maps, enum ward_slot_map map, uint32_t slot);
 
 #endif /* WARD_MAPS_H */

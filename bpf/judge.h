@@ -106,7 +106,7 @@ static __always_inline int dhcp_server_reply(const struct judge *j)
 	       is_dhcp(j->p, DHCP_SERVER_PORT, DHCP_CLIENT_PORT);
 }
 
-/* Step 6: the device's own DHCP client, both ways. */
+/* Step 7: the device's own DHCP client, both ways. */
 static __always_inline int dhcp_client(const struct judge *j)
 {
 	if (!(j->dev->flags & WARD_DEV_DHCP))
@@ -125,7 +125,7 @@ struct rule_query {
 	__u8 port[2]; /* network order; ICMP: type, code */
 };
 
-/* Step 7: the mask of the device's rules that allow the query (lowest bit: first rule). */
+/* Step 8: the mask of the device's rules that allow the query (lowest bit: first rule). */
 static __always_inline __u64 rules_match(const struct judge *j, const struct rule_query *q)
 {
 	__u32 dev_dir = j->dev_id << 1 | q->dir;

@@ -85,8 +85,8 @@ static __always_inline int judge_unknown(const struct judge *j)
 }
 
 /*
- * An ICMP error passes when it quotes a flow of this device; otherwise the
- * rules decide, as for any ICMP message (no rule: no-rule).
+ * An ICMP error passes when it quotes a flow of this device, and only then
+ * (datapath.md, step 9): a rule cannot let in errors about flows that do not exist.
  */
 static __always_inline int quotes_own_flow(const struct judge *j)
 {
@@ -119,7 +119,7 @@ static __always_inline int judge_stale(const struct judge *j, struct ward_flow *
 	return pass(j);
 }
 
-/* Step 7 for a new flow: rules, then the rate limit on the flows it opens. */
+/* Step 8 for a new flow: rules, then the rate limit on the flows it opens. */
 static __always_inline int judge_open(const struct judge *j)
 {
 	const struct pkt *p = j->p;
@@ -166,8 +166,8 @@ static __always_inline int judge_slow(struct judge *j, struct ward_flow *stale, 
 		return drop(j, reason);
 	if (p->frag == FRAG_LATER)
 		return frag_follows(j) ? pass(j) : drop(j, WARD_REASON_FRAGMENT);
-	if (p->is_icmp_err && quotes_own_flow(j))
-		return pass(j);
+	if (p->is_icmp_err)
+		return quotes_own_flow(j) ? pass(j) : drop(j, WARD_REASON_NO_RULE);
 	if (stale)
 		return judge_stale(j, stale, critical);
 	if (dhcp_client(j))

@@ -124,7 +124,20 @@ static bool spoofed_source(const struct ward_device *dev, const struct ward_quer
 	return !device_has_address(dev, q->is_v4, q->src);
 }
 
-/* Step 6. */
+/*
+ * Step 6: an ICMP or ICMPv6 error passes only when it quotes a flow the
+ * device has open; the evaluator sees no flows, so it never passes here.
+ */
+static bool icmp_error(const struct ward_query *q)
+{
+	if (q->proto == IPPROTO_ICMP_NUM)
+		return q->icmp_type == 3 || q->icmp_type == 11 || q->icmp_type == 12;
+	if (q->proto == IPPROTO_ICMPV6_NUM)
+		return q->icmp_type >= 1 && q->icmp_type <= 4;
+	return false;
+}
+
+/* Step 7. */
 static bool dhcp_client(const struct ward_device *dev, const struct ward_query *q)
 {
 	if (!dev->dhcp)
@@ -182,7 +195,7 @@ static bool rule_matches(const struct ward_rule *rule, const struct ward_query *
 	return rule_has_port(rule, q) && rule_has_icmp_type(rule, q);
 }
 
-/* Step 7: the first rule of the direction that matches. */
+/* Step 8: the first rule of the direction that matches. */
 static void judge_rules(const struct ward_device *dev, const struct ward_query *q,
 			struct ward_verdict *v)
 {
@@ -202,7 +215,7 @@ static void judge_rules(const struct ward_device *dev, const struct ward_query *
 	v->reason = WARD_REASON_NO_RULE;
 }
 
-/* Steps 4 to 7 for a known device; the verdict before audit mode. */
+/* Steps 4 to 8 for a known device; the verdict before audit mode. */
 static void judge_device(const struct ward_device *dev, const struct ward_query *q,
 			 struct ward_verdict *v)
 {
@@ -212,6 +225,10 @@ static void judge_device(const struct ward_device *dev, const struct ward_query 
 	}
 	if (q->direction == WARD_DIR_FROM_DEVICE && spoofed_source(dev, q)) {
 		v->reason = WARD_REASON_SPOOFED_SOURCE;
+		return;
+	}
+	if (icmp_error(q)) {
+		v->reason = WARD_REASON_NO_RULE;
 		return;
 	}
 	if (dhcp_client(dev, q)) {
@@ -244,10 +261,10 @@ void ward_evaluate(const struct ward_policy *policy, const struct ward_query *qu
 	}
 	dev = &policy->devices[verdict->device];
 
-	/* 4 to 7. */
+	/* 4 to 8. */
 	judge_device(dev, query, verdict);
 
-	/* 8. Audit mode passes what enforce mode would drop. */
+	/* 9. Audit mode passes what enforce mode would drop. */
 	if (!verdict->pass && dev->mode == WARD_MODE_AUDIT) {
 		verdict->pass = true;
 		verdict->would_drop = true;

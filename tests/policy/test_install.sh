@@ -25,6 +25,14 @@ expect_equal "install_unit_0644" 644 "$(mode_of "$DEST$PREFIX/lib/systemd/system
 expect_equal "install_etc_ward_0750" 750 "$(mode_of "$DEST/etc/ward")"
 expect_equal "install_policy_doc" 644 "$(mode_of "$DEST$PREFIX/share/doc/ward/policy.md")"
 expect_equal "install_readme" 644 "$(mode_of "$DEST$PREFIX/share/doc/ward/README.md")"
+expect_equal "install_operations_doc" 644 \
+	"$(mode_of "$DEST$PREFIX/share/doc/ward/operations.md")"
+expect_equal "install_logrotate_0644" 644 "$(mode_of "$DEST/etc/logrotate.d/ward")"
+if command -v logrotate >/dev/null; then
+	logrotate -d -s "$DEST/logrotate.state" "$DEST/etc/logrotate.d/ward" >"$DEST.lr" 2>&1
+	expect_status "logrotate_accepts_snippet" 0 $?
+	rm -f "$DEST.lr"
+fi
 expect_equal "install_every_example" "$(ls policy/examples)" \
 	"$(ls "$DEST$PREFIX/share/ward/examples")"
 expect_equal "install_copies_binary_unchanged" "$(sha256sum <"$OUT/ward")" \
@@ -43,7 +51,9 @@ else
 fi
 for want in "CapabilityBoundingSet=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" \
 	"AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" "NoNewPrivileges=yes" \
-	"ProtectSystem=strict" "ReadWritePaths=/var/log/ward /sys/fs/bpf" "PrivateTmp=yes"; do
+	"ProtectSystem=strict" "ReadWritePaths=/var/log/ward /sys/fs/bpf" "PrivateTmp=yes" \
+	"-/var/lib/prometheus/node-exporter" "\$WARD_SYSLOG \$WARD_METRICS" \
+	"WARD_METRICS=--metrics=/var/lib/prometheus/node-exporter/ward.prom"; do
 	expect_contains "unit_has_${want%%=*}" "$(cat "$unit")" "$want"
 done
 

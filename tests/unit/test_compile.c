@@ -742,6 +742,14 @@ static void emu_rules(const struct ward_compiled *c, uint32_t id, const struct w
 	v->rule_index = (size_t)__builtin_ctzll(allowed);
 }
 
+/* The datapath's ICMP and ICMPv6 error types: they never reach the rules. */
+static bool emu_icmp_error(const struct ward_query *q)
+{
+	if (q->proto == PB_ICMP)
+		return q->icmp_type == 3 || q->icmp_type == 11 || q->icmp_type == 12;
+	return q->proto == PB_ICMPV6 && q->icmp_type >= 1 && q->icmp_type <= 4;
+}
+
 static void emulate(const struct ward_compiled *c, const struct ward_query *q,
 		    struct ward_verdict *v)
 {
@@ -769,6 +777,8 @@ static void emulate(const struct ward_compiled *c, const struct ward_query *q,
 		v->reason = WARD_REASON_WRONG_VLAN;
 	else if (from && emu_spoofed(c, (uint32_t)v->device, q))
 		v->reason = WARD_REASON_SPOOFED_SOURCE;
+	else if (emu_icmp_error(q))
+		v->reason = WARD_REASON_NO_RULE;
 	else if ((info->flags & WARD_DEV_DHCP) && emu_is_dhcp(q, from ? 68 : 67, from ? 67 : 68))
 		v->pass = v->builtin = true;
 	else

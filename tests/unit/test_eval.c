@@ -401,7 +401,7 @@ static void test_family_without_address(void **state)
 	assert_would_drop(&v, 1, WARD_REASON_SPOOFED_SOURCE);
 }
 
-/* Step 6: a dhcp device passes UDP 68 to 67 out and 67 to 68 in, with no rule. */
+/* Step 7: a dhcp device passes UDP 68 to 67 out and 67 to 68 in, with no rule. */
 static void test_dhcp_client(void **state)
 {
 	struct ward_policy *p = *state;
@@ -437,7 +437,7 @@ static void test_dhcp_client(void **state)
 	assert_dropped(&v, 2, WARD_REASON_NO_RULE);
 }
 
-/* Step 6: DHCPv6 is ordinary traffic, for rules to allow. */
+/* Step 7: DHCPv6 is ordinary traffic, for rules to allow. */
 static void test_dhcpv6_is_no_builtin(void **state)
 {
 	struct ward_policy *p = *state;
@@ -451,7 +451,7 @@ static void test_dhcpv6_is_no_builtin(void **state)
 	assert_false(v.builtin);
 }
 
-/* Step 7: outbound rules judge from the device (peer = destination), inbound toward it. */
+/* Step 8: outbound rules judge from the device (peer = destination), inbound toward it. */
 static void test_rules_by_direction(void **state)
 {
 	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.53", PB_UDP,
@@ -469,7 +469,7 @@ static void test_rules_by_direction(void **state)
 	assert_dropped(&v, 0, WARD_REASON_NO_RULE);
 }
 
-/* Step 7: the first matching rule wins, in the policy's order. */
+/* Step 8: the first matching rule wins, in the policy's order. */
 static void test_first_match_in_order(void **state)
 {
 	struct ward_policy *p = *state;
@@ -492,7 +492,7 @@ static void test_first_match_in_order(void **state)
 	assert_ptr_equal(v.rule, &dev->rules[WARD_DIR_FROM_DEVICE][2]);
 }
 
-/* Step 7: ports and ranges hold the destination port, boundaries included. */
+/* Step 8: ports and ranges hold the destination port, boundaries included. */
 static void test_rule_ports(void **state)
 {
 	struct ward_policy *p = *state;
@@ -527,7 +527,7 @@ static void test_rule_ports(void **state)
 	assert_dropped(&v, 2, WARD_REASON_NO_RULE);
 }
 
-/* Step 7: a packet without ports (ESP) matches only rules without ports. */
+/* Step 8: a packet without ports (ESP) matches only rules without ports. */
 static void test_packet_without_ports(void **state)
 {
 	struct ward_policy *p = *state;
@@ -548,7 +548,7 @@ static void test_packet_without_ports(void **state)
 	assert_passed_by(&v, 2, 1);
 }
 
-/* Step 7: ICMP and ICMPv6 types, each with its own protocol number. */
+/* Step 8: ICMP and ICMPv6 types, each with its own protocol number. */
 static void test_rule_icmp_types(void **state)
 {
 	struct ward_query q = query(0, WARD_DIR_TO_DEVICE, "198.18.2.9", "198.18.0.21", PB_ICMP, 8);
@@ -580,7 +580,7 @@ static void test_rule_icmp_types(void **state)
 	assert_dropped(&v, 0, WARD_REASON_NO_RULE);
 }
 
-/* Step 7: proto any matches every protocol, any peer matches both families. */
+/* Step 8: proto any matches every protocol, any peer matches both families. */
 static void test_rule_any(void **state)
 {
 	struct ward_policy *p = *state;
@@ -597,7 +597,30 @@ static void test_rule_any(void **state)
 	assert_passed_by(&v, 2, 0);
 }
 
-/* Step 8: an audit device passes what enforce would drop, as would-drop, with the reason. */
+/* Step 6: ICMP errors pass only by quoting a tracked flow, never by a rule. */
+static void test_icmp_error_needs_a_flow(void **state)
+{
+	struct ward_policy *p = *state;
+	struct ward_query q = query(0, WARD_DIR_TO_DEVICE, "198.18.9.9", "198.18.0.41", PB_ICMP, 3);
+	struct ward_query q6 = query(0, WARD_DIR_TO_DEVICE, "2001:db8:9::9", "2001:db8::21",
+				     PB_ICMPV6, 2);
+	struct ward_verdict v;
+
+	pb_peer(pb_rule(&p->devices[2], WARD_DIR_TO_DEVICE, WARD_PROTO_ANY), "any");
+	pb_peer(pb_rule(&p->devices[0], WARD_DIR_TO_DEVICE, WARD_PROTO_ANY), "any");
+	v = judge(p, &q);
+	assert_dropped(&v, 2, WARD_REASON_NO_RULE);
+	q6.vlan = 20;
+	v = judge(p, &q6);
+	assert_dropped(&v, 0, WARD_REASON_NO_RULE);
+
+	/* An informational message (echo request) is for the rules. */
+	q.icmp_type = 8;
+	v = judge(p, &q);
+	assert_passed_by(&v, 2, 0);
+}
+
+/* Step 9: an audit device passes what enforce would drop, as would-drop, with the reason. */
 static void test_audit_mode(void **state)
 {
 	struct ward_policy *p = *state;
@@ -626,7 +649,7 @@ static void test_audit_mode(void **state)
 	assert_passed_by(&v, 0, 0);
 }
 
-/* Step 8: audit mode belongs to devices; unknown hosts are not affected. */
+/* Step 9: audit mode belongs to devices; unknown hosts are not affected. */
 static void test_audit_does_not_touch_unknown_hosts(void **state)
 {
 	struct ward_policy *p = *state;
@@ -719,6 +742,7 @@ int main(void)
 		T(test_packet_without_ports),
 		T(test_rule_icmp_types),
 		T(test_rule_any),
+		T(test_icmp_error_needs_a_flow),
 		T(test_audit_mode),
 		T(test_audit_does_not_touch_unknown_hosts),
 		cmocka_unit_test(test_yaml_policy),
