@@ -87,6 +87,32 @@ static void add_counters(struct ward_counters *sum, const struct ward_counters *
 	}
 }
 
+/* Passes are counted outside the slot's counters (ward_abi.h, WARD_MAP_PASSED). */
+static int add_passed(struct status *st, int ncpus)
+{
+	uint64_t *percpu = calloc(ncpus, sizeof(*percpu));
+	uint32_t i, key;
+	int fd, cpu;
+
+	if (!percpu)
+		return -ENOMEM;
+	fd = ward_pin_open(st->pin_dir, WARD_MAP_PASSED);
+	if (fd < 0) {
+		free(percpu);
+		return fd;
+	}
+	for (i = 0; i < st->ncounters && i < WARD_COUNTER_STRIDE; i++) {
+		key = st->slot * WARD_COUNTER_STRIDE + i;
+		if (bpf_map_lookup_elem(fd, &key, percpu))
+			continue;
+		for (cpu = 0; cpu < ncpus; cpu++)
+			st->counters[i].passed += percpu[cpu];
+	}
+	close(fd);
+	free(percpu);
+	return 0;
+}
+
 static int read_counters(struct status *st)
 {
 	int ncpus = libbpf_num_possible_cpus();
@@ -113,6 +139,7 @@ static int read_counters(struct status *st)
 		for (cpu = 0; cpu < ncpus; cpu++)
 			add_counters(&st->counters[i], &percpu[cpu]);
 	}
+	err = add_passed(st, ncpus);
 
 free_percpu:
 	free(percpu);

@@ -62,6 +62,7 @@ static const char *const shared_names[WARD_MM_COUNT] = {
 	[WARD_MM_EVENT_SUPPRESS] = WARD_MAP_EVENT_SUPPRESS,
 	[WARD_MM_HOSTS_SEEN] = WARD_MAP_HOSTS_SEEN,
 	[WARD_MM_STATS] = WARD_MAP_STATS,
+	[WARD_MM_PASSED] = WARD_MAP_PASSED,
 };
 
 /* How each slot's inner map is created; must match the templates in bpf/maps.h. */
@@ -776,6 +777,46 @@ static int fill_slot(const struct ward_maps *maps, uint32_t slot, const struct w
 	return 0;
 }
 
+/*
+ * Zero @slot's @n pass counters in ward_passed. After fill_slot(), which
+ * waited for a grace period since the slot was last active (a map-of-maps
+ * update), so no packet counts there any more.
+ */
+static int zero_passed(const struct ward_maps *maps, uint32_t slot, size_t n)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	size_t chunk = n > BATCH_CHUNK ? BATCH_CHUNK : n;
+	uint64_t *zero;
+	uint32_t *keys;
+	int err = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	keys = calloc(chunk ? chunk : 1, sizeof(*keys));
+	zero = calloc((chunk ? chunk : 1) * ncpus, sizeof(*zero));
+	if (!keys || !zero) {
+		err = -ENOMEM;
+		goto free_bufs;
+	}
+	for (size_t done = 0; done < n;) {
+		uint32_t count = n - done > chunk ? chunk : n - done;
+
+		for (uint32_t i = 0; i < count; i++)
+			keys[i] = slot * WARD_COUNTER_STRIDE + done + i;
+		if (bpf_map_update_batch(maps->fd[WARD_MM_PASSED], keys, zero, &count, NULL)) {
+			err = -errno;
+			pr_err("map %s: cannot zero slot %u: %s", WARD_MAP_PASSED, slot,
+			       strerror(-err));
+			goto free_bufs;
+		}
+		done += count;
+	}
+free_bufs:
+	free(keys);
+	free(zero);
+	return err;
+}
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -845,6 +886,9 @@ int ward_maps_install(const struct ward_maps *maps, const struct ward_compiled *
 		return -EINVAL;
 
 	err = fill_slot(maps, active.slot, compiled, ifindex);
+	if (err)
+		return err;
+	err = zero_passed(maps, active.slot, compiled->ndevices + compiled->nifaces);
 	if (err)
 		return err;
 	err = reset_rate(maps, active.slot, compiled);
@@ -926,9 +970,33 @@ static void counters_add(struct ward_counters *sum, const struct ward_counters *
 	}
 }
 
+/* Add the passes of counter @index of @slot, over CPUs, to @sum. */
+static int passed_sum(const struct ward_maps *maps, uint32_t slot, uint32_t index, __u64 *sum)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t key = slot * WARD_COUNTER_STRIDE + index;
+	uint64_t *percpu;
+	int err = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	if (index >= WARD_COUNTER_STRIDE)
+		return -ENOENT;
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(maps->fd[WARD_MM_PASSED], &key, percpu))
+		err = -errno;
+	for (int cpu = 0; !err && cpu < ncpus; cpu++)
+		*sum += percpu[cpu];
+	free(percpu);
+	return err;
+}
+
 int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward_counters *out)
 {
 	int ncpus = libbpf_num_possible_cpus();
+	uint32_t slot = 0;
 	struct ward_counters *percpu;
 	int fd, err = 0;
 
@@ -937,7 +1005,10 @@ int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward
 	percpu = calloc(ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	fd = active_inner_fd(maps, WARD_SM_COUNTERS);
+	err = ward_maps_active_slot(maps, &slot);
+	if (err)
+		goto free_percpu;
+	fd = ward_maps_inner_fd(maps, WARD_SM_COUNTERS, slot);
 	if (fd < 0) {
 		err = fd;
 		goto free_percpu;
@@ -949,6 +1020,7 @@ int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward
 	memset(out, 0, sizeof(*out));
 	for (int cpu = 0; cpu < ncpus; cpu++)
 		counters_add(out, &percpu[cpu]);
+	err = passed_sum(maps, slot, index, &out->passed);
 close_inner:
 	close(fd);
 free_percpu:

@@ -60,7 +60,7 @@ static __always_inline void event_fill(struct ward_event *e, const struct judge 
 {
 	const struct pkt *p = j->p;
 
-	e->ts_ns = j->now;
+	e->ts_ns = bpf_ktime_get_ns(); /* j->now is coarse */
 	e->generation = j->cfg->generation;
 	e->ifindex = j->ifindex;
 	e->device_id = j->dev_id;
@@ -155,12 +155,23 @@ static __always_inline void account_drop(const struct judge *j, __u8 reason, int
 		c->event_pkts[reason] += count;
 }
 
+/* Count a pass at counter @index of @slot (ward_passed, inlined lookups). */
+static __always_inline void count_passed(__u32 slot, __u32 index)
+{
+	__u32 key;
+	__u64 *n;
+
+	if (index >= WARD_COUNTER_STRIDE)
+		return;
+	key = slot * WARD_COUNTER_STRIDE + index;
+	n = bpf_map_lookup_elem(&ward_passed, &key);
+	if (n)
+		(*n)++;
+}
+
 static __always_inline void account_pass(const struct judge *j)
 {
-	struct ward_counters *c = counters_of(j);
-
-	if (c)
-		c->passed++;
+	count_passed(j->slot, counter_index(j));
 }
 
 /* A host no device matches, on an interface that audits them: one event per host. */

@@ -9,7 +9,9 @@
  * LPM tries: BPF_F_NO_PREALLOC, which the kernel requires). The counters
  * are a per-CPU hash filled with every index up front: the kernel refuses
  * BPF_F_INNER_MAP on per-CPU arrays, and one fixed size for the largest
- * policy would cost megabytes per CPU. Templates give
+ * policy would cost megabytes per CPU. Passes alone, the one count of the
+ * fast path, go to ward_passed, a per-CPU array outside the slots whose
+ * lookups the verifier inlines (8 bytes per index: 1 MiB per CPU). Templates give
  * sizes rather than types: clang 14 leaves types seen only through them as
  * forward declarations in BTF, which libbpf cannot size.
  */
@@ -186,5 +188,12 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ward_stats);
 } ward_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WARD_SLOTS *WARD_COUNTER_STRIDE);
+	__type(key, __u32);
+	__type(value, __u64);
+} ward_passed SEC(".maps");
 
 #endif /* WARD_BPF_MAPS_H */

@@ -4,9 +4,9 @@
  * device-facing interface) and frames toward them (TC clsact egress), with
  * the steps of ../shared/spec/datapath.md, "What a packet goes through":
  *
- *   policy in force (slot, config, interface) -> parse -> tracked flow of the
- *   policy in force: refresh, count, pass (the fast path) -> device ->
- *   malformed / non-ip / ARP and ND / VLAN and source / later fragment /
+ *   parse -> policy in force (slot, config) -> tracked flow of the policy in
+ *   force on its link: refresh, count, pass (the fast path) -> interface ->
+ *   device -> malformed / non-ip / ARP and ND / VLAN and source / later fragment /
  *   ICMP error / flow of an older policy judged again / DHCP / rules.
  *
  * Frames on interfaces the policy does not name pass untouched and uncounted.
@@ -175,7 +175,7 @@ static __always_inline int judge_slow(struct judge *j, struct ward_flow *stale, 
 	return judge_open(j);
 }
 
-/* The slot in force, its config and the interface; 0 when the frame is ward's business. */
+/* The slot in force and its config; 0 when a policy is in force. */
 static __always_inline int policy_in_force(struct judge *j)
 {
 	__u32 zero = 0;
@@ -192,6 +192,14 @@ static __always_inline int policy_in_force(struct judge *j)
 	j->cfg = bpf_map_lookup_elem(inner, &zero);
 	if (!j->cfg)
 		return -ENOENT;
+	return 0;
+}
+
+/* The policy's entry for the frame's interface; 0 when the frame is ward's business. */
+static __always_inline int iface_in_policy(struct judge *j)
+{
+	void *inner;
+
 	inner = bpf_map_lookup_elem(&ward_ifaces, &j->slot);
 	if (!inner)
 		return -ENOENT;
@@ -199,6 +207,33 @@ static __always_inline int policy_in_force(struct judge *j)
 	if (!j->iface)
 		return -ENOENT;
 	return 0;
+}
+
+/*
+ * The fast path: a tracked flow of the policy in force, on its link. It
+ * needs no interface lookup: every install has a generation of its own,
+ * so a flow of this generation on this ifindex was opened (or judged again)
+ * on an interface of the policy in force. Returns 1 when it passed the
+ * packet; else @f is the packet's flow of an older policy, or NULL.
+ */
+static __always_inline int ride_flow(struct judge *j, struct ward_flow **f, int *critical)
+{
+	const struct pkt *p = j->p;
+
+	*f = flow_find(j, &p->key, critical);
+	if (*f && flow_expired(j, *f)) {
+		flow_delete(&p->key, *critical);
+		*f = NULL;
+	}
+	if (*f && !flow_same_link(j, *f))
+		*f = NULL;
+	if (!*f || (*f)->generation != j->cfg->generation)
+		return 0;
+	j->dev_id = (*f)->device_id;
+	flow_refresh(j, &p->key, *f, *critical);
+	count_passed(j->slot, j->dev_id);
+	frag_remember(j);
+	return 1;
 }
 
 /*
@@ -219,25 +254,14 @@ __attribute__((noinline)) int ward_judge(struct pkt *p, __u32 ifindex, __u32 len
 
 	if (!p || policy_in_force(&j))
 		return 1;
-	j.now = bpf_ktime_get_ns();
+	j.now = bpf_ktime_get_coarse_ns(); /* timeouts in seconds, suppression per second */
+	if (p->flowable && ride_flow(&j, &f, &critical))
+		return 1;
+	if (iface_in_policy(&j))
+		return 1;
 	if (p->l2_broken) {
 		account_drop(&j, WARD_REASON_MALFORMED, 0);
 		return 0;
-	}
-
-	if (p->flowable) {
-		f = flow_find(&j, &p->key, &critical);
-		if (f && flow_expired(&j, f)) {
-			flow_delete(&p->key, critical);
-			f = NULL;
-		}
-		if (f && !flow_same_link(&j, f))
-			f = NULL;
-		if (f && f->generation == j.cfg->generation) {
-			j.dev_id = f->device_id;
-			flow_refresh(&j, &p->key, f, critical);
-			return pass(&j);
-		}
 	}
 	return judge_slow(&j, f, critical);
 }

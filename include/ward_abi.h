@@ -22,7 +22,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h> /* struct bpf_spin_lock */
 
-#define WARD_ABI_VERSION 1
+#define WARD_ABI_VERSION 2
 
 /* Limits of the datapath: a policy over any of them is refused by the compiler. */
 #define WARD_MAX_DEVICES	   65536
@@ -66,6 +66,7 @@
 #define WARD_MAP_EVENT_SUPPRESS	   "ward_ev_suppress"
 #define WARD_MAP_HOSTS_SEEN	   "ward_hosts_seen"
 #define WARD_MAP_STATS		   "ward_stats"
+#define WARD_MAP_PASSED		   "ward_passed"
 
 enum ward_reason {
 	WARD_REASON_NONE = 0,
@@ -209,6 +210,8 @@ struct ward_service_key {
 /*
  * WARD_MAP_COUNTERS inner: PERCPU_HASH, key = device id (or unknown host),
  * every key present from the start (a per-CPU array cannot vary in size).
+ * passed stays 0 there: passes are counted in WARD_MAP_PASSED, which the
+ * fast path reaches without a map-of-maps lookup; readers add the two.
  */
 struct ward_counters {
 	__u64 passed;
@@ -347,6 +350,13 @@ struct ward_host_key {
 	__u8 pad[2];
 	__u8 addr[16];
 };
+
+/*
+ * WARD_MAP_PASSED: PERCPU_ARRAY of __u64, the packets passed, at
+ * slot * WARD_COUNTER_STRIDE + the index of WARD_MAP_COUNTERS. The agent
+ * zeroes a slot's indexes before it makes the slot active.
+ */
+#define WARD_COUNTER_STRIDE (WARD_MAX_DEVICES + WARD_MAX_IFACES)
 
 /*
  * WARD_MAP_STATS: PERCPU_ARRAY, one entry: datapath-wide counters. The LRU

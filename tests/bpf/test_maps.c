@@ -3,7 +3,8 @@
  * agent/maps.c against the kernel: after every install of a sequence of
  * policies (a rule changed, devices added and removed, a policy too large
  * for the maps in place, back to a small one), the slot in force holds
- * exactly the compiled policy, entry for entry, with its counters at zero;
+ * exactly the compiled policy, entry for entry, with its counters (and its
+ * pass counters in ward_passed) at zero;
  * and a slot that this process filled before is updated in place (the same
  * inner maps), not made anew.
  */
@@ -167,6 +168,7 @@ static void expect_fixed(struct fixture *f, const struct ward_compiled *c)
 	for (key = 0; key < c->ndevices + c->nifaces; key++) {
 		assert_int_equal(ward_maps_counters(&f->maps, key, &sum), 0);
 		assert_int_equal(sum.passed, 0);
+		assert_int_equal(sum.dropped[WARD_REASON_NO_RULE], 0);
 	}
 	assert_int_equal(ward_maps_counters(&f->maps, key, &sum), -ENOENT);
 }
@@ -195,6 +197,8 @@ static void dirty_counters(struct fixture *f)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct ward_counters *percpu = calloc(ncpus, sizeof(*percpu));
+	struct ward_counters sum;
+	uint64_t *passed;
 	uint32_t slot, key = 0;
 	int fd;
 
@@ -202,10 +206,19 @@ static void dirty_counters(struct fixture *f)
 	assert_int_equal(ward_maps_active_slot(&f->maps, &slot), 0);
 	fd = ward_maps_inner_fd(&f->maps, WARD_SM_COUNTERS, slot);
 	assert_true(fd >= 0);
-	percpu[0].passed = 7;
+	percpu[0].dropped[WARD_REASON_NO_RULE] = 7;
 	assert_int_equal(bpf_map_update_elem(fd, &key, percpu, BPF_EXIST), 0);
 	close(fd);
 	free(percpu);
+
+	passed = calloc(ncpus, sizeof(*passed));
+	assert_non_null(passed);
+	passed[ncpus - 1] = 5;
+	key = slot * WARD_COUNTER_STRIDE + 1;
+	assert_int_equal(bpf_map_update_elem(f->maps.fd[WARD_MM_PASSED], &key, passed, 0), 0);
+	assert_int_equal(ward_maps_counters(&f->maps, 1, &sum), 0);
+	assert_int_equal(sum.passed, 5);
+	free(passed);
 }
 
 static void test_installs_hold_the_compiled_policy(void **state)
