@@ -99,10 +99,15 @@ static int read_all_counters(const struct ward_maps *maps, struct ward_metrics_s
 		err = -ENOMEM;
 		goto close_inner;
 	}
-	for (i = 0; i < snap->ndevices; i++)
-		read_counters(fd, i, ncpus, percpu, &snap->devices[i].c);
-	for (i = 0; i < snap->nifaces; i++)
-		read_counters(fd, snap->ndevices + i, ncpus, percpu, &snap->unknown[i]);
+	for (i = 0; i < snap->ndevices + snap->nifaces; i++) {
+		struct ward_counters *c = i < snap->ndevices ? &snap->devices[i].c
+							     : &snap->unknown[i - snap->ndevices];
+		uint64_t passed = 0;
+
+		read_counters(fd, i, ncpus, percpu, c);
+		ward_maps_passed(maps, slot, i, &passed); /* passes are counted apart */
+		c->passed += passed;
+	}
 	free(percpu);
 
 close_inner:
