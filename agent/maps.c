@@ -970,8 +970,7 @@ static void counters_add(struct ward_counters *sum, const struct ward_counters *
 	}
 }
 
-/* Add the passes of counter @index of @slot, over CPUs, to @sum. */
-static int passed_sum(const struct ward_maps *maps, uint32_t slot, uint32_t index, __u64 *sum)
+int ward_maps_passed(const struct ward_maps *maps, uint32_t slot, uint32_t index, uint64_t *sum)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	uint32_t key = slot * WARD_COUNTER_STRIDE + index;
@@ -995,6 +994,7 @@ static int passed_sum(const struct ward_maps *maps, uint32_t slot, uint32_t inde
 
 int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward_counters *out)
 {
+	uint64_t passed = 0;
 	int ncpus = libbpf_num_possible_cpus();
 	uint32_t slot = 0;
 	struct ward_counters *percpu;
@@ -1020,7 +1020,8 @@ int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward
 	memset(out, 0, sizeof(*out));
 	for (int cpu = 0; cpu < ncpus; cpu++)
 		counters_add(out, &percpu[cpu]);
-	err = passed_sum(maps, slot, index, &out->passed);
+	err = ward_maps_passed(maps, slot, index, &passed);
+	out->passed += passed;
 close_inner:
 	close(fd);
 free_percpu:
@@ -1050,6 +1051,7 @@ int ward_maps_stats(const struct ward_maps *maps, struct ward_stats *out)
 		out->critical_table_full += percpu[cpu].critical_table_full;
 		out->flow_insert_failed += percpu[cpu].flow_insert_failed;
 		out->frags_tracked += percpu[cpu].frags_tracked;
+		out->flows_deleted += percpu[cpu].flows_deleted;
 	}
 free_percpu:
 	free(percpu);

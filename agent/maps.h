@@ -103,6 +103,13 @@ int ward_maps_generation(const struct ward_maps *maps, uint64_t *generation);
  */
 int ward_maps_counters(const struct ward_maps *maps, uint32_t index, struct ward_counters *out);
 
+/*
+ * Add to @sum the packets passed at counter @index of @slot (WARD_MAP_PASSED),
+ * summed over CPUs: what a reader of the slot's counters map adds to their
+ * passed, which stays 0 there.
+ */
+int ward_maps_passed(const struct ward_maps *maps, uint32_t slot, uint32_t index, uint64_t *sum);
+
 /* The datapath-wide counters (WARD_MAP_STATS), summed over CPUs. */
 int ward_maps_stats(const struct ward_maps *maps, struct ward_stats *out);
 
