@@ -38,6 +38,12 @@
 
 #define DEFAULT_EVENTS	"/var/log/ward/events.jsonl"
 #define TICK_MS		200
+#define FLOW_TABLE_MIN	64
+/* An editor saving by rename puts the policy file back well within this. */
+#define POLICY_GONE_GRACE_MS	1000
+/* events-lost: at most one line a second. */
+#define LOST_INTERVAL_MS	1000
+#define FLOW_TABLE_MAX	(1U << 24)
 
 struct run_opts {
 	const char *policy;
@@ -45,6 +51,7 @@ struct run_opts {
 	const char *pin_dir;
 	const char *syslog;	/* ops.c */
 	const char *metrics;	/* ops.c */
+	const char *flow_table;
 	int verbose;
 };
 
@@ -52,15 +59,17 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ward run --policy POLICY [--events PATH] [--pin-dir DIR]\n"
-		"                [--syslog URL] [--metrics FILE] [-v]\n\n"
+		"                [--syslog URL] [--metrics FILE] [--flow-table N] [-v]\n\n"
 		"Load the policy and attach to its interfaces (or adopt what is pinned under\n"
 		"DIR, default %s), then stream events as JSON lines to PATH (default\n"
 		"%s; - for standard output). SIGHUP or a change of the policy file\n"
 		"reloads it; SIGTERM or SIGINT stops the agent and leaves enforcement in place.\n"
 		"--syslog udp://HOST:PORT, tcp://HOST:PORT or unix:PATH also sends each event\n"
 		"to a syslog collector (RFC 5424); --metrics FILE writes Prometheus metrics there\n"
-		"every 5 s (e.g. /var/lib/prometheus/node-exporter/ward.prom).\n",
-		WARD_DEFAULT_PIN_DIR, DEFAULT_EVENTS);
+		"every 5 s (e.g. /var/lib/prometheus/node-exporter/ward.prom).\n"
+		"--flow-table N sizes the shared flow table (default %u flows) when ward\n"
+		"makes its maps; pinned maps keep their size until `ward detach`.\n",
+		WARD_DEFAULT_PIN_DIR, DEFAULT_EVENTS, WARD_DEFAULT_FLOWS);
 }
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
@@ -71,6 +80,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "pin-dir", required_argument, NULL, 'd' },
 		{ "syslog", required_argument, NULL, 'S' },
 		{ "metrics", required_argument, NULL, 'M' },
+		{ "flow-table", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -94,6 +104,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'M':
 			o->metrics = optarg;
+			break;
+		case 'F':
+			o->flow_table = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -168,6 +181,42 @@ static int check_policy(const char *path)
 	}
 	ward_policy_free(policy);
 	return err ? WARD_EXIT_KERNEL : WARD_EXIT_OK;
+}
+
+static int parse_flow_table(const char *arg, uint32_t *out)
+{
+	unsigned long n;
+	char *end;
+
+	*out = 0;
+	if (!arg)
+		return 0;
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < FLOW_TABLE_MIN ||
+	    n > FLOW_TABLE_MAX) {
+		pr_err("--flow-table takes a number of flows from %u to %u, not '%s'",
+		       FLOW_TABLE_MIN, FLOW_TABLE_MAX, arg);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+/* --flow-table applies to a table ward makes; a pinned one keeps its size. */
+static void report_flow_table(struct agent *agent)
+{
+	struct bpf_map *map = agent->skel->maps.ward_flows;
+
+	if (!agent->flow_table)
+		return;
+	if (bpf_map__max_entries(map) != agent->flow_table) {
+		pr_warn("the flow table pinned under %s holds %u flows: --flow-table %u takes "
+			"effect after `ward detach`", agent->pin_dir, bpf_map__max_entries(map),
+			agent->flow_table);
+		return;
+	}
+	pr_info("flow table of %u flows", agent->flow_table);
 }
 
 /* Reuse every map pinned under the pin directory; returns how many were. */
@@ -262,6 +311,11 @@ static int load_programs(struct agent *agent)
 	agent->skel = ward_bpf__open();
 	if (!agent->skel)
 		return -errno;
+	if (agent->flow_table) {
+		err = bpf_map__set_max_entries(agent->skel->maps.ward_flows, agent->flow_table);
+		if (err)
+			return err;
+	}
 
 	reused = reuse_pinned_maps(agent);
 	if (reused < 0) {
@@ -271,6 +325,7 @@ static int load_programs(struct agent *agent)
 	}
 	if (reused)
 		pr_info("adopting %d maps pinned under %s", reused, agent->pin_dir);
+	report_flow_table(agent);
 
 	err = ward_bpf__load(agent->skel);
 	if (err) {
@@ -398,10 +453,16 @@ static void on_policy_file(struct agent *agent)
 {
 	uint8_t sha[WARD_SHA256_LEN];
 
+	int err;
+
 	if (ward_file_watch_changed(&agent->policy_watch) <= 0)
 		return;
-	if (ward_sha256_file(agent->policy_path, sha))
-		return; /* removed, or renamed away: wait for the new file */
+	err = ward_sha256_file(agent->policy_path, sha);
+	if (err == -ENOENT && !agent->policy_gone_ms)
+		agent->policy_gone_ms = ward_syslog_now_ms(); /* see check_policy_gone() */
+	if (err)
+		return;
+	agent->policy_gone_ms = 0;
 	if (!memcmp(sha, agent->state.sha256, sizeof(sha)))
 		return;
 	if (agent->has_rejected && !memcmp(sha, agent->rejected_sha, sizeof(sha)))
@@ -409,6 +470,30 @@ static void on_policy_file(struct agent *agent)
 	pr_info("%s changed: reloading", agent->policy_path);
 	agent_load_policy(agent, true);
 	agent_ifaces_attach_missing(agent);
+}
+
+/*
+ * The policy file went away: an editor that saves by rename puts it back
+ * at once, so only a file still missing after the grace period is an
+ * attempt, and gets its one policy-rejected event.
+ */
+static void check_policy_gone(struct agent *agent)
+{
+	char cause[WARD_PATH_MAX + 64];
+	const char *errors[1] = { cause };
+
+	if (!agent->policy_gone_ms ||
+	    ward_syslog_now_ms() - agent->policy_gone_ms < POLICY_GONE_GRACE_MS)
+		return;
+	agent->policy_gone_ms = 0;
+	if (!access(agent->policy_path, F_OK) || errno != ENOENT)
+		return; /* back: its write has been, or will be, seen */
+	snprintf(cause, sizeof(cause), "%s: the file was removed; the policy in force stays",
+		 agent->policy_path);
+	pr_err("%s", cause);
+	ward_event_format_policy_rejected(&agent->line, ward_clock_now_ns(), agent->policy_path,
+					  errors, 1);
+	agent_emit(agent);
 }
 
 static void on_signal(struct agent *agent)
@@ -428,8 +513,11 @@ static void on_signal(struct agent *agent)
 
 static void check_lost(struct agent *agent)
 {
-	uint64_t lost;
+	uint64_t lost, now = ward_syslog_now_ms();
 
+	if (now - agent->lost_checked_ms <= LOST_INTERVAL_MS) /* ms cut down: > is a whole second */
+		return;
+	agent->lost_checked_ms = now;
 	if (agent_events_lost(agent, &lost) || lost <= agent->lost_reported)
 		return;
 	ward_event_format_events_lost(&agent->line, ward_clock_now_ns(),
@@ -464,8 +552,8 @@ static void loop(struct agent *agent)
 			on_policy_file(agent);
 		if (n == 0 || agent->links_dirty)
 			follow_links(agent);
-		if (n == 0)
-			check_lost(agent);
+		check_policy_gone(agent);
+		check_lost(agent);
 		agent_ops_tick(agent);
 	}
 	ring_buffer__consume(agent->rb);
@@ -586,6 +674,8 @@ int cmd_run(int argc, char **argv)
 		return err > 0 ? WARD_EXIT_OK : WARD_EXIT_USAGE;
 	if (o.verbose)
 		ward_log_set_verbosity(o.verbose);
+	if (parse_flow_table(o.flow_table, &agent.flow_table))
+		return WARD_EXIT_USAGE;
 
 	agent.policy_path = o.policy;
 	agent.events_path = o.events;
