@@ -40,6 +40,7 @@ struct agent {
 	const char *policy_path;
 	const char *events_path;
 	const char *pin_dir;
+	uint32_t flow_table;		/* --flow-table: shared table size, 0: the default */
 
 	struct ward_bpf *skel;
 	struct ward_maps maps;		/* borrowed from skel->obj */

@@ -38,6 +38,8 @@
 
 #define DEFAULT_EVENTS	"/var/log/ward/events.jsonl"
 #define TICK_MS		200
+#define FLOW_TABLE_MIN	64
+#define FLOW_TABLE_MAX	(1U << 24)
 
 struct run_opts {
 	const char *policy;
@@ -45,6 +47,7 @@ struct run_opts {
 	const char *pin_dir;
 	const char *syslog;	/* ops.c */
 	const char *metrics;	/* ops.c */
+	const char *flow_table;
 	int verbose;
 };
 
@@ -52,15 +55,17 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ward run --policy POLICY [--events PATH] [--pin-dir DIR]\n"
-		"                [--syslog URL] [--metrics FILE] [-v]\n\n"
+		"                [--syslog URL] [--metrics FILE] [--flow-table N] [-v]\n\n"
 		"Load the policy and attach to its interfaces (or adopt what is pinned under\n"
 		"DIR, default %s), then stream events as JSON lines to PATH (default\n"
 		"%s; - for standard output). SIGHUP or a change of the policy file\n"
 		"reloads it; SIGTERM or SIGINT stops the agent and leaves enforcement in place.\n"
 		"--syslog udp://HOST:PORT, tcp://HOST:PORT or unix:PATH also sends each event\n"
 		"to a syslog collector (RFC 5424); --metrics FILE writes Prometheus metrics there\n"
-		"every 5 s (e.g. /var/lib/prometheus/node-exporter/ward.prom).\n",
-		WARD_DEFAULT_PIN_DIR, DEFAULT_EVENTS);
+		"every 5 s (e.g. /var/lib/prometheus/node-exporter/ward.prom).\n"
+		"--flow-table N sizes the shared flow table (default %u flows) when ward\n"
+		"makes its maps; pinned maps keep their size until `ward detach`.\n",
+		WARD_DEFAULT_PIN_DIR, DEFAULT_EVENTS, WARD_DEFAULT_FLOWS);
 }
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
@@ -71,6 +76,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "pin-dir", required_argument, NULL, 'd' },
 		{ "syslog", required_argument, NULL, 'S' },
 		{ "metrics", required_argument, NULL, 'M' },
+		{ "flow-table", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -94,6 +100,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'M':
 			o->metrics = optarg;
+			break;
+		case 'F':
+			o->flow_table = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -168,6 +177,42 @@ static int check_policy(const char *path)
 	}
 	ward_policy_free(policy);
 	return err ? WARD_EXIT_KERNEL : WARD_EXIT_OK;
+}
+
+static int parse_flow_table(const char *arg, uint32_t *out)
+{
+	unsigned long n;
+	char *end;
+
+	*out = 0;
+	if (!arg)
+		return 0;
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < FLOW_TABLE_MIN ||
+	    n > FLOW_TABLE_MAX) {
+		pr_err("--flow-table takes a number of flows from %u to %u, not '%s'",
+		       FLOW_TABLE_MIN, FLOW_TABLE_MAX, arg);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+/* --flow-table applies to a table ward makes; a pinned one keeps its size. */
+static void report_flow_table(struct agent *agent)
+{
+	struct bpf_map *map = agent->skel->maps.ward_flows;
+
+	if (!agent->flow_table)
+		return;
+	if (bpf_map__max_entries(map) != agent->flow_table) {
+		pr_warn("the flow table pinned under %s holds %u flows: --flow-table %u takes "
+			"effect after `ward detach`", agent->pin_dir, bpf_map__max_entries(map),
+			agent->flow_table);
+		return;
+	}
+	pr_info("flow table of %u flows", agent->flow_table);
 }
 
 /* Reuse every map pinned under the pin directory; returns how many were. */
@@ -262,6 +307,11 @@ static int load_programs(struct agent *agent)
 	agent->skel = ward_bpf__open();
 	if (!agent->skel)
 		return -errno;
+	if (agent->flow_table) {
+		err = bpf_map__set_max_entries(agent->skel->maps.ward_flows, agent->flow_table);
+		if (err)
+			return err;
+	}
 
 	reused = reuse_pinned_maps(agent);
 	if (reused < 0) {
@@ -271,6 +321,7 @@ static int load_programs(struct agent *agent)
 	}
 	if (reused)
 		pr_info("adopting %d maps pinned under %s", reused, agent->pin_dir);
+	report_flow_table(agent);
 
 	err = ward_bpf__load(agent->skel);
 	if (err) {
@@ -586,6 +637,8 @@ int cmd_run(int argc, char **argv)
 		return err > 0 ? WARD_EXIT_OK : WARD_EXIT_USAGE;
 	if (o.verbose)
 		ward_log_set_verbosity(o.verbose);
+	if (parse_flow_table(o.flow_table, &agent.flow_table))
+		return WARD_EXIT_USAGE;
 
 	agent.policy_path = o.policy;
 	agent.events_path = o.events;

@@ -39,6 +39,8 @@ struct status {
 	struct ward_dev_name *names;	 /* ndevices */
 	uint64_t held;
 	uint64_t flows_tracked;
+	uint64_t flows_evicted;
+	uint32_t flow_table_size;	 /* max_entries of the shared table */
 	struct ward_stats stats;
 };
 
@@ -164,6 +166,37 @@ static uint64_t count_keys(const char *dir, const char *name, size_t key_size)
 	return n;
 }
 
+static uint32_t table_size(const char *dir, const char *name)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	int fd;
+
+	fd = ward_pin_open(dir, name);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.max_entries = 0;
+	close(fd);
+	return info.max_entries;
+}
+
+/*
+ * The LRU table evicts without a word: what was created and is neither
+ * deleted by the datapath nor still there was evicted (ward_abi.h).
+ */
+static void read_flows(struct status *st)
+{
+	uint64_t gone;
+
+	st->flows_tracked = count_keys(st->pin_dir, WARD_MAP_FLOWS, sizeof(struct ward_flow_key)) +
+			    count_keys(st->pin_dir, WARD_MAP_FLOWS_CRITICAL,
+				       sizeof(struct ward_flow_key));
+	st->flow_table_size = table_size(st->pin_dir, WARD_MAP_FLOWS);
+	gone = st->stats.flows_deleted + st->flows_tracked;
+	st->flows_evicted = st->stats.flows_created > gone ? st->stats.flows_created - gone : 0;
+}
+
 static void read_held(struct status *st)
 {
 	struct ward_suppress_key key, next;
@@ -198,6 +231,7 @@ static void read_stats(struct status *st)
 			st->stats.critical_table_full += percpu[cpu].critical_table_full;
 			st->stats.flow_insert_failed += percpu[cpu].flow_insert_failed;
 			st->stats.frags_tracked += percpu[cpu].frags_tracked;
+			st->stats.flows_deleted += percpu[cpu].flows_deleted;
 		}
 	}
 	free(percpu);
@@ -265,9 +299,7 @@ static int read_status(struct status *st)
 	read_attachments(st);
 	read_held(st);
 	read_stats(st);
-	st->flows_tracked = count_keys(st->pin_dir, WARD_MAP_FLOWS, sizeof(struct ward_flow_key)) +
-			    count_keys(st->pin_dir, WARD_MAP_FLOWS_CRITICAL,
-				       sizeof(struct ward_flow_key));
+	read_flows(st);
 	return 0;
 }
 
@@ -388,9 +420,10 @@ static void print_json(const struct status *st)
 	print_policy_json(st);
 	print_devices_json(st);
 	print_unknown_json(st);
-	printf(",\"flows\":{\"tracked\":%llu,\"created\":%llu,\"insert_failed\":%llu,"
-	       "\"critical_table_full\":%llu}",
-	       (unsigned long long)st->flows_tracked,
+	printf(",\"flows\":{\"tracked\":%llu,\"evicted\":%llu,\"table_size\":%u,"
+	       "\"created\":%llu,\"insert_failed\":%llu,\"critical_table_full\":%llu}",
+	       (unsigned long long)st->flows_tracked, (unsigned long long)st->flows_evicted,
+	       st->flow_table_size,
 	       (unsigned long long)st->stats.flows_created,
 	       (unsigned long long)st->stats.flow_insert_failed,
 	       (unsigned long long)st->stats.critical_table_full);
@@ -457,10 +490,13 @@ static void print_text(const struct status *st)
 		printf("\n");
 	}
 	event_totals(st, &delivered, &lost);
-	printf("flows       tracked %llu, created %llu, insert failed %llu\n",
-	       (unsigned long long)st->flows_tracked,
+	printf("flows       tracked %llu (shared table of %u), evicted %llu, created %llu, "
+	       "insert failed %llu, life-critical in the shared table %llu\n",
+	       (unsigned long long)st->flows_tracked, st->flow_table_size,
+	       (unsigned long long)st->flows_evicted,
 	       (unsigned long long)st->stats.flows_created,
-	       (unsigned long long)st->stats.flow_insert_failed);
+	       (unsigned long long)st->stats.flow_insert_failed,
+	       (unsigned long long)st->stats.critical_table_full);
 	printf("events      packets in delivered events %llu, held back %llu, lost %llu\n",
 	       (unsigned long long)delivered, (unsigned long long)st->held,
 	       (unsigned long long)lost);

@@ -1063,6 +1063,7 @@ int ward_maps_stats(const struct ward_maps *maps, struct ward_stats *out)
 		out->critical_table_full += percpu[cpu].critical_table_full;
 		out->flow_insert_failed += percpu[cpu].flow_insert_failed;
 		out->frags_tracked += percpu[cpu].frags_tracked;
+		out->flows_deleted += percpu[cpu].flows_deleted;
 	}
 free_percpu:
 	free(percpu);

@@ -146,11 +146,22 @@ static void walk_hash(int fd, size_t key_size, size_t value_size, uint64_t *entr
 	free(values);
 }
 
+static uint32_t max_entries(int fd)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.max_entries;
+}
+
 static void read_tables(const struct ward_maps *maps, struct ward_metrics_snap *snap)
 {
 	uint64_t n;
 
 	ward_maps_stats(maps, &snap->stats);
+	snap->flow_table_size = max_entries(maps->fd[WARD_MM_FLOWS]);
 	walk_hash(maps->fd[WARD_MM_FLOWS], sizeof(struct ward_flow_key), sizeof(struct ward_flow),
 		  &snap->flows_tracked, NULL);
 	walk_hash(maps->fd[WARD_MM_FLOWS_CRITICAL], sizeof(struct ward_flow_key),
@@ -345,8 +356,18 @@ static void format_events(FILE *f, const struct ward_metrics_snap *s)
 	fprintf(f, "ward_event_packets_lost_total %llu\n", (unsigned long long)lost);
 }
 
+/* The LRU table evicts silently: created, less deleted, less still there (ward_abi.h). */
+static uint64_t flows_evicted(const struct ward_metrics_snap *s)
+{
+	uint64_t gone = s->stats.flows_deleted + s->flows_tracked + s->flows_tracked_critical;
+
+	return s->stats.flows_created > gone ? s->stats.flows_created - gone : 0;
+}
+
 static void format_flows(FILE *f, const struct ward_metrics_snap *s)
 {
+	family(f, "ward_flows_table_size", "gauge", "Flows the shared (LRU) table holds at most.");
+	fprintf(f, "ward_flows_table_size %u\n", s->flow_table_size);
 	family(f, "ward_flows_tracked", "gauge", "Flows in the flow tables now.");
 	fprintf(f, "ward_flows_tracked{table=\"shared\"} %llu\n",
 		(unsigned long long)s->flows_tracked);
@@ -354,6 +375,9 @@ static void format_flows(FILE *f, const struct ward_metrics_snap *s)
 		(unsigned long long)s->flows_tracked_critical);
 	family(f, "ward_flows_created_total", "counter", "Flows opened since the maps were made.");
 	fprintf(f, "ward_flows_created_total %llu\n", (unsigned long long)s->stats.flows_created);
+	family(f, "ward_flows_evicted_total", "counter",
+	       "Flows the full shared table evicted to make room for new ones.");
+	fprintf(f, "ward_flows_evicted_total %llu\n", (unsigned long long)flows_evicted(s));
 	family(f, "ward_flow_insert_failures_total", "counter",
 	       "Flows allowed but not tracked: the flow table refused the entry.");
 	fprintf(f, "ward_flow_insert_failures_total %llu\n",

@@ -49,9 +49,16 @@ static __always_inline struct ward_flow *flow_find(const struct judge *j,
 	return bpf_map_lookup_elem(&ward_flows, key);
 }
 
+/* Deletions are counted so that userspace can tell the LRU's silent evictions apart. */
 static __always_inline void flow_delete(const struct ward_flow_key *key, int critical)
 {
-	bpf_map_delete_elem(critical ? (void *)&ward_flows_crit : (void *)&ward_flows, key);
+	struct ward_stats *st;
+
+	if (bpf_map_delete_elem(critical ? (void *)&ward_flows_crit : (void *)&ward_flows, key))
+		return;
+	st = stats();
+	if (st)
+		st->flows_deleted++;
 }
 
 static __always_inline int flow_expired(const struct judge *j, const struct ward_flow *f)

@@ -358,12 +358,17 @@ struct ward_host_key {
  */
 #define WARD_COUNTER_STRIDE (WARD_MAX_DEVICES + WARD_MAX_IFACES)
 
-/* WARD_MAP_STATS: PERCPU_ARRAY, one entry: datapath-wide counters. */
+/*
+ * WARD_MAP_STATS: PERCPU_ARRAY, one entry: datapath-wide counters. The LRU
+ * table evicts silently: flows_created - flows_deleted - flows in the tables
+ * is what it evicted (or overwrote in place).
+ */
 struct ward_stats {
 	__u64 flows_created;
 	__u64 critical_table_full;  /* critical flows put in the shared table */
 	__u64 flow_insert_failed;
 	__u64 frags_tracked;
+	__u64 flows_deleted;	    /* by the datapath: expired, RST, revoked */
 };
 
 #define WARD_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type)
@@ -384,5 +389,6 @@ WARD_ASSERT_SIZE(ward_frag_key, 40);
 WARD_ASSERT_SIZE(ward_event, 88);
 WARD_ASSERT_SIZE(ward_suppress_key, 56);
 WARD_ASSERT_SIZE(ward_host_key, 28);
+WARD_ASSERT_SIZE(ward_stats, 40);
 
 #endif /* WARD_ABI_H */

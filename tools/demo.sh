@@ -19,37 +19,65 @@
 # all of it. It shows `ward tail -f` as it happens, then `ward status`.
 #
 # Exit status 0 when every step had the verdict it should; otherwise the
-# steps that failed are named and the status is 1. Everything the demo
-# creates carries its process id and is removed on exit, however it exits.
+# steps that failed are named and the status is 1 (130 on Ctrl-C). Every
+# namespace, pin and process the demo creates carries its process id and is
+# removed on exit, however it exits. Waits are on readiness (a listening
+# socket, an event in the file), each bounded, never a fixed sleep.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
 OUT=${OUT:-build}
-WARD="$PWD/$OUT/ward"
-POLICY="$PWD/policy/examples/demo.yaml"
+case "$OUT" in
+/*) WARD="$OUT/ward" ;;
+*) WARD="$PWD/$OUT/ward" ;;
+esac
+# The demo's own test gives it a policy that must make a step fail.
+POLICY=${WARD_DEMO_POLICY:-$PWD/policy/examples/demo.yaml}
 P="wd$$"	# prefix of every namespace
 PIN="/sys/fs/bpf/ward-demo-$$"
-TMP=$(mktemp -d /tmp/ward-demo-XXXXXX)
+TMP=$(mktemp -d /tmp/ward-demo-XXXXXX) || exit 1
 EV="$TMP/events.jsonl"
 NAMESPACES="gw sw ct mon pump lab pacs central apps rogue"
+LAB_RATE=5	# lab-01's limits.new_flows_per_second in demo.yaml
+FLOOD=60	# connections lab-01 opens at once
 
 WARD_PID=
 TAIL_PID=
-FAILED=()
 STEP=0
+STEP_TITLE=()	# the summary line of each step
+STEP_FAILED=()	# the failed checks of each step, "; "-separated
+
+if [ -t 1 ]; then
+	BOLD=$'\033[1m' GREEN=$'\033[32m' RED=$'\033[31m' PLAIN=$'\033[0m'
+else
+	BOLD= GREEN= RED= PLAIN=
+fi
 
 # ---- output ---------------------------------------------------------------
 
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\n%s==> %s%s\n' "$BOLD" "$*" "$PLAIN"; }
 note() { printf '    %s\n' "$*"; }
 
-# verdict NAME OK [DETAIL]: record and print one checked expectation.
+# verdict NAME ok|fail [DETAIL]: print one checked expectation, and keep a
+# failure against the current step. The events that led to it are shown first.
 verdict() {
+	[ -n "$TAIL_PID" ] && poll 10 tail_caught_up
 	if [ "$2" = ok ]; then
-		printf '    \033[32mPASS\033[0m %s\n' "$1"
+		printf '    %sPASS%s %s\n' "$GREEN" "$PLAIN" "$1"
+		return
+	fi
+	printf '    %sFAIL%s %s%s\n' "$RED" "$PLAIN" "$1" "${3:+: $3}"
+	STEP_FAILED[STEP]+="${STEP_FAILED[STEP]:+; }$1${3:+ ($3)}"
+}
+
+# check NAME COMMAND...: a verdict from a command's exit status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		verdict "$name" ok
 	else
-		printf '    \033[31mFAIL\033[0m %s%s\n' "$1" "${3:+: $3}"
-		FAILED+=("step $STEP: $1")
+		verdict "$name" fail
 	fi
 }
 
@@ -64,9 +92,13 @@ in_ns() {
 # ward itself runs with the host's mounts, so its pins are in the host's bpffs.
 ward_in_gw() { nsenter --net="/run/netns/$(ns gw)" "$WARD" "$@"; }
 
+# Stop ward, detach it, end every process of the demo's namespaces, remove
+# them, the pins and the temporary files. A second Ctrl-C cannot cut it short.
 cleanup() {
 	local n
-	trap - EXIT INT TERM
+
+	trap '' INT TERM
+	trap - EXIT
 	[ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null && wait "$TAIL_PID" 2>/dev/null
 	if [ -n "$WARD_PID" ]; then
 		kill -TERM "$WARD_PID" 2>/dev/null
@@ -77,13 +109,21 @@ cleanup() {
 	for n in $NAMESPACES; do
 		ip netns pids "$(ns "$n")" 2>/dev/null | xargs -r kill 2>/dev/null
 	done
+	poll 50 namespaces_empty
 	for n in $NAMESPACES; do
 		ip netns del "$(ns "$n")" 2>/dev/null
 	done
 	rm -rf "$PIN" "$TMP"
 }
+
+namespaces_empty() {
+	local n
+	for n in $NAMESPACES; do
+		[ -z "$(ip netns pids "$(ns "$n")" 2>/dev/null)" ] || return 1
+	done
+}
 trap cleanup EXIT
-trap 'exit 130' INT
+trap 'echo; echo "demo: interrupted, removing what it created" >&2; exit 130' INT
 trap 'exit 143' TERM
 
 fail_setup() {
@@ -96,8 +136,19 @@ check_prerequisites() {
 
 	[ "$(id -u)" -eq 0 ] || fail_setup "run as root: sudo make demo"
 	[ -x "$WARD" ] || fail_setup "$WARD is missing: run make first"
-	for tool in ip nsenter nc ss storescu storescp echoscu dump2dcm; do
+	for tool in ip nsenter nc ss ssh perl storescu storescp echoscu dump2dcm; do
 		command -v "$tool" >/dev/null || fail_setup "$tool is missing: run tools/install-deps.sh"
+	done
+}
+
+# poll TENTHS COMMAND...: until COMMAND succeeds, at most TENTHS tenths of a second.
+poll() {
+	local tries=$1
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
 	done
 }
 
@@ -133,9 +184,9 @@ build_network() {
 
 	# The gateway: dev0 toward the devices, hosp0 toward the hospital.
 	ip -n "$(ns gw)" link add dev0 address 02:00:00:00:00:01 type veth peer name gw-dev \
-		netns "$(ns sw)"
+		netns "$(ns sw)" || fail_setup "cannot cable the gateway"
 	ip -n "$(ns gw)" link add hosp0 address 02:00:00:00:01:01 type veth peer name gw-hosp \
-		netns "$(ns sw)"
+		netns "$(ns sw)" || fail_setup "cannot cable the gateway"
 	ip -n "$(ns gw)" addr add 198.18.0.1/24 dev dev0
 	ip -n "$(ns gw)" addr add 198.18.1.1/24 dev hosp0
 	ip -n "$(ns gw)" link set dev0 up
@@ -161,6 +212,8 @@ listen() {
 	in_ns "$1" nc -lk "$2" >/dev/null 2>&1 &
 }
 
+listening() { in_ns "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
+
 start_services() {
 	mkdir -p "$TMP/pacs" "$TMP/ct-scp"
 	in_ns pacs storescp -dhl -aet PACS --output-directory "$TMP/pacs" 104 \
@@ -179,38 +232,50 @@ start_services() {
 		while (my $c = $s->accept) { close $c }' >/dev/null 2>&1 &
 	listen apps 445	 # file server
 	in_ns central nc -lk 24105 >"$TMP/central.log" 2>&1 &
-	wait_for_listener pacs 104 && wait_for_listener central 24105 && wait_for_listener ct 22 &&
-		wait_for_listener apps 2575 ||
+	poll 100 listening pacs 104 && poll 100 listening ct 104 && poll 100 listening ct 22 &&
+		poll 100 listening apps 443 && poll 100 listening apps 2575 &&
+		poll 100 listening apps 445 && poll 100 listening central 24105 ||
 		fail_setup "the demo's services did not start"
-}
-
-wait_for_listener() {
-	local _
-	for _ in $(seq 50); do
-		in_ns "$1" ss -Hltn "sport = :$2" | grep -q LISTEN && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 make_study() {
 	local uid
 
 	uid="2.25.$(date +%s%N)$$"
-
 	sed -e '/^#/d' -e "s/@STUDY@/$uid.1/" -e "s/@SERIES@/$uid.2/" -e "s/@INSTANCE@/$uid.3/" \
 		tools/demo/ct-study.dump >"$TMP/study.dump"
 	dump2dcm "$TMP/study.dump" "$TMP/ct-slice.dcm" >/dev/null || fail_setup "dump2dcm failed"
 }
 
+ward_alive() { kill -0 "$WARD_PID" 2>/dev/null; }
+
+# An event of KIND is in the file, or ward is gone (then waiting is over).
+ward_wrote() { has_event "$1" "" || ! ward_alive; }
+
 start_ward() {
 	ward_in_gw run --policy "$POLICY" --events "$EV" --pin-dir "$PIN" >"$TMP/ward.log" 2>&1 &
 	WARD_PID=$!
-	wait_for_event policy-loaded "" || {
-		cat "$TMP/ward.log" >&2
-		fail_setup "ward run did not load the policy"
-	}
-	wait_for_event attached "" || fail_setup "ward run did not attach to dev0"
+	# Loading and verifying the programs takes a second on a busy machine.
+	if ! poll 300 ward_wrote attached || ! ward_alive; then
+		sed 's/^/    ward: /' "$TMP/ward.log" >&2
+		fail_setup "ward run did not start on the gateway (its messages are above)"
+	fi
+}
+
+# Show `ward tail -f` as it runs, each line also kept in tail.out so that the
+# demo can wait for it to catch up before it moves on.
+start_tail() {
+	note "events go to $EV; here is ward tail -f:"
+	"$WARD" tail --events "$EV" -f -n 100000 2>/dev/null \
+		> >(sed -nu -e 's/^/    | /' -e p -e "w $TMP/tail.out") &
+	TAIL_PID=$!
+}
+
+tail_caught_up() {
+	local shown=0
+
+	[ -e "$TMP/tail.out" ] && shown=$(wc -l <"$TMP/tail.out")
+	[ "$shown" -ge "$(wc -l <"$EV")" ]
 }
 
 # ---- checking events ------------------------------------------------------
@@ -218,32 +283,41 @@ start_ward() {
 # events [TAIL-OPTIONS]: the events so far, as ward tail shows them.
 events() { "$WARD" tail --events "$EV" -n 100000 "$@" 2>/dev/null; }
 
-# wait_for_event KIND PATTERN [TAIL-OPTIONS]: until an event line of that kind
-# (drop, would-drop, policy-loaded, ...) matching PATTERN is written, 3 s.
-wait_for_event() {
-	local kind=$1 pattern=$2 _
+# has_event KIND PATTERN [TAIL-OPTIONS]: an event of that kind (drop,
+# would-drop, attached, ...) whose JSON line matches PATTERN is in the file.
+has_event() {
+	local kind=$1 pattern=$2
 	shift 2
-	for _ in $(seq 30); do
-		events --json "$@" | grep "\"event\":\"$kind\"" | grep -q -- "$pattern" && return 0
-		sleep 0.1
-	done
-	return 1
+	events --json "$@" | grep "\"event\":\"$kind\"" | grep -q -- "$pattern"
 }
+
+# wait_for_event KIND PATTERN [TAIL-OPTIONS]: has_event, waiting up to 10 s.
+wait_for_event() { poll 100 has_event "$@"; }
 
 # ---- the story ------------------------------------------------------------
 
+# step TITLE SUMMARY: a new step; SUMMARY is its line in the final summary.
+# The tail's lines of the step before are shown before the new title.
 step() {
+	poll 20 tail_caught_up
 	STEP=$((STEP + 1))
-	say "$STEP. $*"
+	STEP_TITLE[STEP]=$2
+	STEP_FAILED[STEP]=
+	say "$STEP. $1"
 }
 
+mon_session() {
+	in_ns mon ss -Htn state established "dst 198.18.1.70:24105" | awk '{print $3}'
+}
+mon_connected() { [ -n "$(mon_session)" ]; }
+
 monitor_start() {
-	step "the ICU monitor opens its session to the central station"
+	step "the ICU monitor opens its session to the central station" \
+	     "mon-01 -> central station, a long TCP session: passes"
 	in_ns mon bash -c 'while :; do echo "mon-01 hr=72 spo2=98 t=$(date +%s)"; sleep 0.2; done |
 		nc 198.18.1.70 24105' >/dev/null 2>&1 &
-	sleep 1
-	MON_SESSION=$(in_ns mon ss -Htn state established "dst 198.18.1.70:24105" |
-		awk '{print $3}')
+	MON_SESSION=
+	poll 100 mon_connected && MON_SESSION=$(mon_session)
 	if [ -n "$MON_SESSION" ]; then
 		verdict "monitor connected from $MON_SESSION" ok
 	else
@@ -252,51 +326,57 @@ monitor_start() {
 }
 
 ct_stores_study() {
-	local stored
-
-	step "the CT stores a study on the PACS (DICOM C-STORE, allowed)"
-	if in_ns ct storescu -aet CT01 -aec PACS -to 5 198.18.1.10 104 "$TMP/ct-slice.dcm" \
+	step "the CT stores a study on the PACS (DICOM C-STORE, allowed)" \
+	     "ct-01 -> PACS, DICOM C-STORE of a study: passes"
+	if in_ns ct storescu -aet CT01 -aec PACS -to 10 198.18.1.10 104 "$TMP/ct-slice.dcm" \
 		>"$TMP/storescu.log" 2>&1; then
 		verdict "storescu ct-01 -> pacs:104 succeeded" ok
 	else
 		verdict "storescu ct-01 -> pacs:104" fail "$(tail -n 1 "$TMP/storescu.log")"
 	fi
-	stored=$(find "$TMP/pacs" -type f | wc -l)
-	[ "$stored" -ge 1 ] && verdict "the PACS holds the image" ok ||
+	if [ -n "$(find "$TMP/pacs" -type f)" ]; then
+		verdict "the PACS holds the image" ok
+	else
 		verdict "the PACS holds the image" fail "nothing in its store"
-
-	if in_ns pacs echoscu -aet PACS -aec CT01 -to 5 198.18.0.21 104 >/dev/null 2>&1; then
+	fi
+	if in_ns pacs echoscu -aet PACS -aec CT01 -to 10 198.18.0.21 104 >/dev/null 2>&1; then
 		verdict "the PACS verifies the CT (C-ECHO to ct-01:104, allowed inbound)" ok
 	else
 		verdict "the PACS verifies the CT (C-ECHO)" fail "echoscu failed"
 	fi
 }
 
+# The scan, the C-ECHO and the SSH attempt run at once: each waits 2 s for
+# an answer that should never come.
 rogue_attacks_ct() {
 	local port open pids=()
 
-	step "a compromised PC (198.18.1.66) scans the CT, tries DICOM and SSH (dropped)"
+	step "a compromised PC (198.18.1.66) scans the CT, tries DICOM and SSH (dropped)" \
+	     "rogue -> ct-01, port scan, DICOM C-ECHO, SSH: dropped (no-rule)"
 	: >"$TMP/open-ports"
 	for port in 21 22 23 80 104 443 3389; do
 		(in_ns rogue nc -z -w 2 198.18.0.21 "$port" 2>/dev/null &&
 			echo "$port" >>"$TMP/open-ports") &
 		pids+=($!)
 	done
-	if in_ns rogue echoscu -aet ROGUE -aec CT01 -to 2 -ta 2 198.18.0.21 104 \
-		>/dev/null 2>&1; then
+	(in_ns rogue echoscu -aet ROGUE -aec CT01 -to 2 -ta 2 198.18.0.21 104 >/dev/null 2>&1 &&
+		touch "$TMP/echo-answered") &
+	pids+=($!)
+	in_ns rogue ssh -o BatchMode=yes -o ConnectTimeout=2 -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null admin@198.18.0.21 true 2>"$TMP/ssh.log" &
+	pids+=($!)
+	wait "${pids[@]}"
+
+	if [ -e "$TMP/echo-answered" ]; then
 		verdict "rogue's DICOM C-ECHO to ct-01" fail "it was answered"
 	else
 		verdict "rogue's DICOM C-ECHO to ct-01 got no answer" ok
 	fi
-	if in_ns rogue ssh -o BatchMode=yes -o ConnectTimeout=2 -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null admin@198.18.0.21 true 2>"$TMP/ssh.log"; then
-		verdict "rogue's SSH to ct-01" fail "it connected"
-	elif grep -q 'port 22: Connection timed out' "$TMP/ssh.log"; then
-		verdict "rogue's SSH to ct-01 could not connect" ok
+	if grep -q 'port 22: Connection timed out' "$TMP/ssh.log"; then
+		verdict "rogue's SSH to ct-01 timed out" ok
 	else
-		verdict "rogue's SSH to ct-01 could not connect" fail "$(head -n 1 "$TMP/ssh.log")"
+		verdict "rogue's SSH to ct-01 timed out" fail "$(head -n 1 "$TMP/ssh.log")"
 	fi
-	wait "${pids[@]}"
 	open=$(tr '\n' ' ' <"$TMP/open-ports")
 	if [ -z "$open" ]; then
 		verdict "the scan of 7 ports found none open on ct-01" ok
@@ -304,82 +384,90 @@ rogue_attacks_ct() {
 		verdict "the scan found no port open on ct-01" fail "open: $open"
 	fi
 	for port in 22 104 3389; do
-		if wait_for_event drop "\"src\":\"198.18.1.66\".*\"dport\":$port," \
-			--device ct-01 --reason no-rule; then
-			verdict "drop event: rogue -> ct-01:$port no-rule" ok
-		else
-			verdict "drop event: rogue -> ct-01:$port no-rule" fail "not in the events"
-		fi
+		check "drop event: rogue -> ct-01:$port no-rule" wait_for_event drop \
+			"\"src\":\"198.18.1.66\".*\"dport\":$port," --device ct-01 --reason no-rule
 	done
 }
 
 pump_audit() {
-	step "pump-01 (audit mode) reaches a file server its policy does not list"
-	if in_ns pump nc -z -w 3 198.18.1.40 443; then
-		verdict "pump-01 -> drug library :443 (allowed) connected" ok
-	else
-		verdict "pump-01 -> drug library :443" fail "no connection"
-	fi
-	if in_ns pump nc -z -w 3 198.18.1.99 445; then
+	step "pump-01 (audit mode) reaches a file server its policy does not list" \
+	     "pump-01 (audit) -> unlisted file server: passes, reported as would-drop"
+	check "pump-01 -> drug library :443 (allowed) connected" \
+		in_ns pump nc -z -w 5 198.18.1.40 443
+	if in_ns pump nc -z -w 5 198.18.1.99 445; then
 		verdict "pump-01 -> 198.18.1.99:445 connected (audit passes it)" ok
 	else
 		verdict "pump-01 -> 198.18.1.99:445" fail "no connection: audit mode dropped it"
 	fi
-	if wait_for_event would-drop '"dst":"198.18.1.99".*"dport":445,' --device pump-01; then
-		verdict "would-drop event: pump-01 -> 198.18.1.99:445 no-rule" ok
-	else
-		verdict "would-drop event for pump-01" fail "not in the events"
-	fi
-	if events --json --device pump-01 | grep -q '"event":"drop"'; then
+	check "would-drop event: pump-01 -> 198.18.1.99:445 no-rule" \
+		wait_for_event would-drop '"dst":"198.18.1.99".*"dport":445,' --device pump-01
+	if has_event drop "" --device pump-01; then
 		verdict "nothing of pump-01 dropped" fail "a drop event names it"
 	else
 		verdict "nothing of pump-01 dropped" ok
 	fi
 }
 
-lab_flood() {
-	local ok=0 total=60 pids=()
-
-	step "lab-01, infected, opens $total connections to the LIS at once (rate-limit: 5/s)"
-	while [ ${#pids[@]} -lt $total ]; do
-		(in_ns lab nc -z -w 1 198.18.1.50 2575 2>/dev/null && echo ok >>"$TMP/flood") &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	[ -f "$TMP/flood" ] && ok=$(wc -l <"$TMP/flood")
-	note "$ok of $total connections got through"
-	if [ "$ok" -ge 1 ] && [ "$ok" -lt $((total / 2)) ]; then
-		verdict "the flood was held to the device's rate" ok
-	else
-		verdict "the flood was held to the device's rate" fail "$ok of $total connected"
-	fi
-	if wait_for_event drop '"dport":2575,' --device lab-01 --reason rate-limit; then
-		verdict "drop events: lab-01 rate-limit" ok
-	else
-		verdict "drop events: lab-01 rate-limit" fail "not in the events"
-	fi
+# flood NS DST PORT N WAIT: open N connections at once from one process;
+# print how many were established, waiting WAIT seconds for the slow ones
+# (less than TCP's 1 s before it sends a dropped SYN again).
+flood() {
+	in_ns "$1" perl -MIO::Socket::INET -MIO::Select -MSocket -e '
+		my ($dst, $port, $n, $wait) = @ARGV;
+		my $pending = IO::Select->new;
+		for (1 .. $n) {
+			my $s = IO::Socket::INET->new(PeerAddr => $dst, PeerPort => $port,
+						      Proto => "tcp", Blocking => 0);
+			$pending->add($s) if $s;
+		}
+		my $ok = 0;
+		while (my @ready = $pending->can_write($wait)) {
+			for my $s (@ready) {
+				$pending->remove($s);
+				$ok++ if !$s->sockopt(SO_ERROR);
+			}
+		}
+		print "$ok\n";' "$2" "$3" "$4" "$5"
 }
 
-monitor_check() {
-	local now session last lines
+lab_flood() {
+	local ok
 
-	step "the monitor's session to the central station lasted through all of it"
-	session=$(in_ns mon ss -Htn state established "dst 198.18.1.70:24105" | awk '{print $3}')
+	step "lab-01, infected, opens $FLOOD connections to the LIS at once" \
+	     "lab-01 (infected) -> LIS, $FLOOD new flows at once: held to $LAB_RATE/s (rate-limit)"
+	ok=$(flood lab 198.18.1.50 2575 "$FLOOD" 0.8)
+	note "${ok:-none} of $FLOOD connections got through; lab-01 may open $LAB_RATE a second"
+	# A burst of LAB_RATE passes at once, and the clock may refill a few.
+	if [ "${ok:-0}" -ge 1 ] && [ "$ok" -le $((3 * LAB_RATE)) ]; then
+		verdict "the flood was held to the device's rate" ok
+	else
+		verdict "the flood was held to the device's rate" fail "${ok:-0} of $FLOOD connected"
+	fi
+	check "drop events: lab-01 -> LIS:2575 rate-limit" \
+		wait_for_event drop '"dport":2575,' --device lab-01 --reason rate-limit
+}
+
+central_lines() { wc -l <"$TMP/central.log"; }
+central_grew() { [ "$(central_lines)" -gt "$1" ]; }
+
+monitor_check() {
+	local session before
+
+	step "the monitor's session to the central station lasted through all of it" \
+	     "mon-01's session: the same one from start to end, nothing dropped"
+	session=$(mon_session)
 	if [ -n "$session" ] && [ "$session" = "$MON_SESSION" ]; then
 		verdict "same TCP session, still established ($session)" ok
 	else
 		verdict "same TCP session, still established" fail "now '${session:-none}'"
 	fi
-	sleep 0.5
-	now=$(date +%s)
-	last=$(tail -n 1 "$TMP/central.log" | sed -n 's/.* t=\([0-9]*\)$/\1/p')
-	lines=$(wc -l <"$TMP/central.log")
-	if [ -n "$last" ] && [ $((now - last)) -le 2 ]; then
-		verdict "the central station is receiving ($lines readings so far)" ok
+	before=$(central_lines)
+	if poll 50 central_grew "$before"; then
+		verdict "the central station is receiving ($(central_lines) readings so far)" ok
 	else
-		verdict "the central station is receiving" fail "last reading at '${last:-never}'"
+		verdict "the central station is receiving" fail "no new reading in 5 s"
 	fi
-	if events --json --device mon-01 | grep -q '"event":"drop"'; then
+	if has_event drop "" --device mon-01; then
 		verdict "nothing of mon-01 dropped" fail "$(events --device mon-01 | head -n 1)"
 	else
 		verdict "nothing of mon-01 dropped" ok
@@ -387,12 +475,41 @@ monitor_check() {
 }
 
 show_status() {
-	step "ward status"
-	if ward_in_gw status --pin-dir "$PIN"; then
+	local rc
+
+	step "ward status" "ward status reads the counters from the pinned maps"
+	kill "$TAIL_PID" 2>/dev/null
+	wait "$TAIL_PID" 2>/dev/null
+	TAIL_PID=
+	ward_in_gw status --pin-dir "$PIN" | sed 's/^/    /'
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then
 		verdict "ward status" ok
 	else
-		verdict "ward status" fail "exit status $?"
+		verdict "ward status" fail "exit status $rc"
 	fi
+}
+
+# The summary: one line a step, then the failed checks; returns 1 if any.
+summary() {
+	local i failed=0
+
+	say "summary ($1 s)"
+	for i in $(seq "$STEP"); do
+		if [ -z "${STEP_FAILED[i]}" ]; then
+			printf '    %sPASS%s %d. %s\n' "$GREEN" "$PLAIN" "$i" "${STEP_TITLE[i]}"
+		else
+			printf '    %sFAIL%s %d. %s\n' "$RED" "$PLAIN" "$i" "${STEP_TITLE[i]}"
+			printf '           failed: %s\n' "${STEP_FAILED[i]}"
+			failed=$((failed + 1))
+		fi
+	done
+	if [ "$failed" -eq 0 ]; then
+		note "every step had the verdict it should"
+		return 0
+	fi
+	note "$failed of $STEP steps did not have the verdict they should"
+	return 1
 }
 
 main() {
@@ -403,11 +520,9 @@ main() {
 	build_network
 	start_services
 	make_study
-	say "starting ward on the gateway with policy/examples/demo.yaml"
+	say "starting ward on the gateway with ${POLICY#"$PWD/"}"
 	start_ward
-	note "events go to $EV; here is ward tail -f:"
-	"$WARD" tail --events "$EV" -f -n 100 > >(sed -u 's/^/    | /') 2>/dev/null &
-	TAIL_PID=$!
+	start_tail
 
 	monitor_start
 	ct_stores_study
@@ -415,19 +530,9 @@ main() {
 	pump_audit
 	lab_flood
 	monitor_check
-	sleep 0.3
-	kill "$TAIL_PID" 2>/dev/null
-	wait "$TAIL_PID" 2>/dev/null
-	TAIL_PID=
+	poll 20 tail_caught_up
 	show_status
-
-	say "done in $((SECONDS - started)) s"
-	if [ "${#FAILED[@]}" -eq 0 ]; then
-		note "every step had the verdict it should"
-		return 0
-	fi
-	printf '    failed: %s\n' "${FAILED[@]}"
-	return 1
+	summary $((SECONDS - started))
 }
 
 main

@@ -8,7 +8,7 @@ set -eu
 PACKAGES="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
 libcmocka-dev pkg-config iproute2 iputils-ping netcat-openbsd dcmtk iperf3 xdp-tools
 nftables gnuplot-nox valgrind procps psmisc libcap2-bin systemd util-linux python3
-rsyslog prometheus-node-exporter logrotate curl"
+rsyslog prometheus-node-exporter logrotate curl openssh-client"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -85,9 +85,11 @@ static void sample_snap(struct ward_metrics_snap *s, struct ward_metrics_device 
 	s->nifaces = 1;
 	strcpy(s->ifnames[0], "dev0");
 	s->unknown[0].passed = 2;
-	s->stats.flows_created = 5;
+	s->stats.flows_created = 12;
+	s->stats.flows_deleted = 2;
 	s->flows_tracked = 4;
 	s->flows_tracked_critical = 1;
+	s->flow_table_size = 4;
 	s->held_back = 1;
 	s->agent.start_ns = 1700000001000000000ULL;
 	s->agent.has_syslog = true;
@@ -173,7 +175,9 @@ static void test_format_families_and_values(void **state)
 	assert_line(fx->text, "ward_event_packets_held_back 1");
 	assert_line(fx->text, "ward_flows_tracked{table=\"shared\"} 4");
 	assert_line(fx->text, "ward_flows_tracked{table=\"life-critical\"} 1");
-	assert_line(fx->text, "ward_flows_created_total 5");
+	assert_line(fx->text, "ward_flows_created_total 12");
+	assert_line(fx->text, "ward_flows_evicted_total 5");
+	assert_line(fx->text, "ward_flows_table_size 4");
 	assert_line(fx->text, "ward_policy_generation 3");
 	assert_line(fx->text, "ward_policy_loaded_timestamp_seconds 1700000000.123456");
 	assert_line(fx->text, "ward_agent_start_time_seconds 1700000001.000000");

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#
+# The exit statuses of `ward run` (cli.md): 1 for an invalid (or missing)
+# policy, 2 for wrong usage, 3 for an interface that does not exist, each
+# with a message that says what is wrong, and nothing pinned or attached.
+# Runs in a namespace of its own, which has only lo.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+NS=wt$$-exit
+PINS=/sys/fs/bpf/ward-test-wt$$-exit
+DIR=$(mktemp -d "/tmp/ward-e2e-$NS-XXXXXX")
+cleanup() {
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$DIR"
+	[ -d "$PINS" ] && rm -rf "$PINS"
+}
+trap cleanup EXIT
+ip netns add "$NS"
+
+# run_ward ARGS...: ward run in the namespace, 10 s at most; stderr in $DIR/err.
+run_ward() {
+	ip netns exec "$NS" timeout 10 "$WARD" run --pin-dir "$PINS" --events "$DIR/events.jsonl" \
+		"$@" >"$DIR/out" 2>"$DIR/err"
+}
+
+policy() { # policy FILE IFACE
+	cat >"$1" <<YAML
+version: 1
+interfaces:
+  - name: $2
+devices:
+  - name: ct-01
+    ipv4: [198.18.0.21]
+    inbound:
+      - from: [198.18.1.10]
+        proto: tcp
+        ports: [104]
+YAML
+}
+
+run_ward
+expect_status "no --policy: usage, exit 2" 2 $?
+expect_contains "no --policy: says so" "$(cat "$DIR/err")" "--policy"
+run_ward --policy "$DIR/p.yaml" --frobnicate
+expect_status "unknown option: exit 2" 2 $?
+run_ward --policy "$DIR/p.yaml" extra
+expect_status "stray argument: exit 2" 2 $?
+expect_contains "stray argument: named" "$(cat "$DIR/err")" "extra"
+
+policy "$DIR/bad.yaml" lo
+sed -i 's/proto: tcp/proto: tcpp/' "$DIR/bad.yaml"
+run_ward --policy "$DIR/bad.yaml"
+expect_status "invalid policy: exit 1" 1 $?
+expect_contains "invalid policy: the error with its place" "$(cat "$DIR/err")" \
+	"$DIR/bad.yaml:$(grep -n tcpp "$DIR/bad.yaml" | cut -d: -f1):"
+run_ward --policy "$DIR/none.yaml"
+expect_status "missing policy file: exit 1" 1 $?
+expect_contains "missing policy file: named" "$(cat "$DIR/err")" "$DIR/none.yaml"
+
+policy "$DIR/noif.yaml" "wt$$-nope"
+run_ward --policy "$DIR/noif.yaml"
+expect_status "missing interface: exit 3" 3 $?
+err=$(cat "$DIR/err")
+expect_contains "missing interface: named" "$err" "no interface wt$$-nope"
+expect_contains "missing interface: where in the policy" "$err" \
+	"interfaces[0].name in $DIR/noif.yaml:3:"
+
+[ -e "$PINS" ]
+expect_status "nothing pinned by the failed starts" 1 $?
+[ -s "$DIR/events.jsonl" ]
+expect_status "no event written by the failed starts" 1 $?
+ip netns exec "$NS" ip link show lo | grep -q xdp
+expect_status "nothing attached" 1 $?
+
+t_done
