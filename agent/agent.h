@@ -64,6 +64,8 @@ struct agent {
 	struct ward_jbuf line;
 	int64_t clock_offset;
 	uint64_t lost_reported;		/* events-lost already told, this generation */
+	uint64_t lost_checked_ms;	/* monotonic: when the lost count was last read */
+	uint64_t policy_gone_ms;	/* monotonic: when the policy file went missing, or 0 */
 	struct ward_syslog *syslog;	/* --syslog, or NULL (ops.c) */
 	struct ward_metrics *metrics;	/* --metrics, or NULL (ops.c) */
 	uint64_t start_ns;		/* CLOCK_REALTIME at start, for metrics */

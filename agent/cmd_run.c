@@ -39,6 +39,10 @@
 #define DEFAULT_EVENTS	"/var/log/ward/events.jsonl"
 #define TICK_MS		200
 #define FLOW_TABLE_MIN	64
+/* An editor saving by rename puts the policy file back well within this. */
+#define POLICY_GONE_GRACE_MS	1000
+/* events-lost: at most one line a second. */
+#define LOST_INTERVAL_MS	1000
 #define FLOW_TABLE_MAX	(1U << 24)
 
 struct run_opts {
@@ -449,10 +453,16 @@ static void on_policy_file(struct agent *agent)
 {
 	uint8_t sha[WARD_SHA256_LEN];
 
+	int err;
+
 	if (ward_file_watch_changed(&agent->policy_watch) <= 0)
 		return;
-	if (ward_sha256_file(agent->policy_path, sha))
-		return; /* removed, or renamed away: wait for the new file */
+	err = ward_sha256_file(agent->policy_path, sha);
+	if (err == -ENOENT && !agent->policy_gone_ms)
+		agent->policy_gone_ms = ward_syslog_now_ms(); /* see check_policy_gone() */
+	if (err)
+		return;
+	agent->policy_gone_ms = 0;
 	if (!memcmp(sha, agent->state.sha256, sizeof(sha)))
 		return;
 	if (agent->has_rejected && !memcmp(sha, agent->rejected_sha, sizeof(sha)))
@@ -460,6 +470,30 @@ static void on_policy_file(struct agent *agent)
 	pr_info("%s changed: reloading", agent->policy_path);
 	agent_load_policy(agent, true);
 	agent_ifaces_attach_missing(agent);
+}
+
+/*
+ * The policy file went away: an editor that saves by rename puts it back
+ * at once, so only a file still missing after the grace period is an
+ * attempt, and gets its one policy-rejected event.
+ */
+static void check_policy_gone(struct agent *agent)
+{
+	char cause[WARD_PATH_MAX + 64];
+	const char *errors[1] = { cause };
+
+	if (!agent->policy_gone_ms ||
+	    ward_syslog_now_ms() - agent->policy_gone_ms < POLICY_GONE_GRACE_MS)
+		return;
+	agent->policy_gone_ms = 0;
+	if (!access(agent->policy_path, F_OK) || errno != ENOENT)
+		return; /* back: its write has been, or will be, seen */
+	snprintf(cause, sizeof(cause), "%s: the file was removed; the policy in force stays",
+		 agent->policy_path);
+	pr_err("%s", cause);
+	ward_event_format_policy_rejected(&agent->line, ward_clock_now_ns(), agent->policy_path,
+					  errors, 1);
+	agent_emit(agent);
 }
 
 static void on_signal(struct agent *agent)
@@ -479,8 +513,11 @@ static void on_signal(struct agent *agent)
 
 static void check_lost(struct agent *agent)
 {
-	uint64_t lost;
+	uint64_t lost, now = ward_syslog_now_ms();
 
+	if (now - agent->lost_checked_ms <= LOST_INTERVAL_MS) /* ms cut down: > is a whole second */
+		return;
+	agent->lost_checked_ms = now;
 	if (agent_events_lost(agent, &lost) || lost <= agent->lost_reported)
 		return;
 	ward_event_format_events_lost(&agent->line, ward_clock_now_ns(),
@@ -515,8 +552,8 @@ static void loop(struct agent *agent)
 			on_policy_file(agent);
 		if (n == 0 || agent->links_dirty)
 			follow_links(agent);
-		if (n == 0)
-			check_lost(agent);
+		check_policy_gone(agent);
+		check_lost(agent);
 		agent_ops_tick(agent);
 	}
 	ring_buffer__consume(agent->rb);

@@ -107,9 +107,11 @@ int ward_file_watch_open(struct ward_file_watch *w, const char *path)
 		return -errno;
 	/*
 	 * Not IN_CREATE: a file being written is complete at IN_CLOSE_WRITE, and
-	 * reading it at its creation finds it empty.
+	 * reading it at its creation finds it empty. IN_DELETE and IN_MOVED_FROM
+	 * tell that it went away.
 	 */
-	w->wd = inotify_add_watch(w->fd, w->dir, IN_CLOSE_WRITE | IN_MOVED_TO);
+	w->wd = inotify_add_watch(w->fd, w->dir,
+				  IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
 	if (w->wd < 0) {
 		err = -errno;
 		goto close_fd;

@@ -44,7 +44,8 @@ void ward_file_watch_close(struct ward_file_watch *w);
 
 /*
  * Drain the inotify queue. Returns 1 when the file was written and closed,
- * renamed onto, or created, 0 when not, or a negative errno.
+ * renamed onto, renamed away or removed (the caller looks at what is there
+ * now), 0 when not, or a negative errno.
  */
 int ward_file_watch_changed(struct ward_file_watch *w);
 

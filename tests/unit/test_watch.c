@@ -72,6 +72,28 @@ static void test_file_watch_write_rename_and_neighbour(void **state)
 	ward_file_watch_close(&w);
 }
 
+static void test_file_watch_removed_and_renamed_away(void **state)
+{
+	char policy[128], away[128];
+	struct ward_file_watch w;
+
+	snprintf(policy, sizeof(policy), "%s/policy.yaml", dir);
+	snprintf(away, sizeof(away), "%s/policy.yaml~", dir);
+	write_file(policy, "version: 1\n");
+	assert_int_equal(ward_file_watch_open(&w, policy), 0);
+
+	assert_int_equal(rename(policy, away), 0);
+	assert_int_equal(ward_file_watch_changed(&w), 1);
+	assert_int_equal(unlink(away), 0);
+	assert_int_equal(ward_file_watch_changed(&w), 0);
+
+	write_file(policy, "version: 1\n");
+	assert_int_equal(ward_file_watch_changed(&w), 1);
+	assert_int_equal(unlink(policy), 0);
+	assert_int_equal(ward_file_watch_changed(&w), 1);
+	ward_file_watch_close(&w);
+}
+
 struct seen {
 	int created;
 	int deleted;
@@ -122,6 +144,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_watch_write_rename_and_neighbour),
+		cmocka_unit_test(test_file_watch_removed_and_renamed_away),
 		cmocka_unit_test(test_linkmon_sees_create_and_delete),
 	};
 
