@@ -545,7 +545,8 @@ int cmd_status(int argc, char **argv)
 	if (err)
 		return err > 0 ? WARD_EXIT_OK : WARD_EXIT_USAGE;
 
-	ward_pins_find(st.pin_dir);
+	if (ward_pins_find(st.pin_dir))
+		return WARD_EXIT_KERNEL;
 	err = read_status(&st);
 	if (err == -ENOENT) {
 		pr_err("nothing of ward is pinned under %s: is an agent (ward run) started with this "

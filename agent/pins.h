@@ -56,7 +56,9 @@ int ward_pins_prepare(const char *dir);
 /*
  * For readers of the pins (status, detach): when @dir is under /sys/fs/bpf
  * and no bpffs is mounted there (as under `ip netns exec`), join the mount
- * namespace that has the host's. Returns 0 or a negative errno.
+ * namespace that has the host's. Returns 0 (joined, not needed, or no bpffs
+ * anywhere), or -EACCES, said in the log with what to do, when the kernel
+ * would not let ward look for it.
  */
 int ward_pins_find(const char *dir);
 
