@@ -24,6 +24,13 @@
 #define WARD_PIN_DEVNAMES    "ward_devnames"
 #define WARD_PIN_PROG_XDP    "ward_prog_xdp"
 #define WARD_PIN_PROG_TC     "ward_prog_tc"
+/*
+ * The counters of a slot (%u: 0 or 1), pinned by the agent when it puts a
+ * policy in force: a reader opens the pin, where finding an inner map by its
+ * id would need CAP_SYS_ADMIN. The slot's outer entry says which map is
+ * current; a pin of another map is stale.
+ */
+#define WARD_PIN_COUNTERS_FMT "ward_counters_%u"
 #define WARD_STATE_VERSION   1
 #define WARD_PATH_MAX	     4096
 
