@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * The diff of mapdiff.h: an open-addressing index over the new entries'
- * keys (FNV-1a, linear probing, at most half full), then one pass over the
- * old entries against it. Linear in the number of entries, so a reload of
- * 200,000 rule entries costs milliseconds here rather than kernel updates.
+ * The diff of mapdiff.h. The entries both sets share at their start and at
+ * their end, in the same order, are set aside first with a sequential
+ * compare: a compiled policy lists its entries in a stable order, so for a
+ * change to a few devices only a small middle remains. That middle is
+ * diffed through an open-addressing index over the new entries' keys
+ * (FNV-1a, linear probing, at most half full), then one pass over the old
+ * entries against it. Linear in the number of entries either way.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -80,43 +83,83 @@ static bool same_layout(const struct ward_diff_set *a, const struct ward_diff_se
 
 /* Old entries against the new index: deletions, and the new entries already in place. */
 static void diff_old(const struct key_index *ix, const struct ward_diff_set *old,
-		     const struct ward_diff_set *new, bool *in_place, struct ward_diff *out)
+		     const struct ward_diff_set *new, bool *in_place, struct ward_diff *out,
+		     size_t base)
 {
 	for (size_t i = 0; i < old->n; i++) {
 		const char *e = entry_at(old, i);
 		size_t at = *index_find(ix, e);
 
 		if (at == SLOT_EMPTY)
-			out->del[out->ndel++] = i;
+			out->del[out->ndel++] = base + i;
 		else if (!memcmp(e + old->val_off, entry_at(new, at) + new->val_off,
 				 new->val_size))
 			in_place[at] = true;
 	}
 }
 
-int ward_diff_compute(const struct ward_diff_set *old, const struct ward_diff_set *new,
-		      struct ward_diff *out)
+static bool same_entry(const struct ward_diff_set *old, size_t i, const struct ward_diff_set *new,
+		       size_t j)
 {
+	return !memcmp(entry_at(old, i), entry_at(new, j), new->key_size) &&
+	       !memcmp(entry_at(old, i) + old->val_off, entry_at(new, j) + new->val_off,
+		       new->val_size);
+}
+
+/* How many entries @old and @new share at their start, then at their end. */
+static void common_ends(const struct ward_diff_set *old, const struct ward_diff_set *new,
+			size_t *head, size_t *tail)
+{
+	size_t most = old->n < new->n ? old->n : new->n;
+
+	*head = 0;
+	while (*head < most && same_entry(old, *head, new, *head))
+		(*head)++;
+	*tail = 0;
+	while (*head + *tail < most &&
+	       same_entry(old, old->n - 1 - *tail, new, new->n - 1 - *tail))
+		(*tail)++;
+}
+
+/* @s without its first @head and last @tail entries. */
+static struct ward_diff_set middle_of(const struct ward_diff_set *s, size_t head, size_t tail)
+{
+	struct ward_diff_set m = *s;
+
+	m.base = s->n ? entry_at(s, head) : s->base;
+	m.n = s->n - head - tail;
+	return m;
+}
+
+int ward_diff_compute(const struct ward_diff_set *old_set,
+		      const struct ward_diff_set *new_set, struct ward_diff *out)
+{
+	struct ward_diff_set old, new;
 	struct key_index ix = {0};
 	bool *in_place = NULL;
+	size_t head, tail;
 	int err = -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
-	if (!same_layout(old, new))
+	if (!same_layout(old_set, new_set))
 		return -EINVAL;
-	out->del = malloc((old->n ? old->n : 1) * sizeof(*out->del));
-	out->put = malloc((new->n ? new->n : 1) * sizeof(*out->put));
-	in_place = calloc(new->n ? new->n : 1, sizeof(*in_place));
+	common_ends(old_set, new_set, &head, &tail);
+	old = middle_of(old_set, head, tail);
+	new = middle_of(new_set, head, tail);
+
+	out->del = malloc((old.n ? old.n : 1) * sizeof(*out->del));
+	out->put = malloc((new.n ? new.n : 1) * sizeof(*out->put));
+	in_place = calloc(new.n ? new.n : 1, sizeof(*in_place));
 	if (!out->del || !out->put || !in_place)
 		goto free_diff;
-	err = index_build(&ix, new);
+	err = index_build(&ix, &new);
 	if (err)
 		goto free_diff;
 
-	diff_old(&ix, old, new, in_place, out);
-	for (size_t i = 0; i < new->n; i++)
-		if (!in_place[i] && *index_find(&ix, entry_at(new, i)) == i)
-			out->put[out->nput++] = i;
+	diff_old(&ix, &old, &new, in_place, out, head);
+	for (size_t i = 0; i < new.n; i++)
+		if (!in_place[i] && *index_find(&ix, entry_at(&new, i)) == i)
+			out->put[out->nput++] = head + i;
 	free(ix.slots);
 	free(in_place);
 	return 0;

@@ -29,11 +29,12 @@ struct ward_diff {
 };
 
 /*
- * Compare @old with @new (same key and value layout). A key of @old that
- * @new lacks is to be deleted; an entry of @new whose key @old lacks, or
- * holds with another value, is to be written. When @new repeats a key, its
- * last entry counts, as a batch update would leave it. Returns 0 or -ENOMEM
- * (or -EINVAL for sets of different layouts); free with ward_diff_free().
+ * Compare @old with @new (same key and value layout), each holding a key at
+ * most once, as a map does (and a compiled policy's lists do). A key of
+ * @old that @new lacks is to be deleted; an entry of @new whose key @old
+ * lacks, or holds with another value, is to be written. Indexes come in
+ * increasing order. Returns 0 or -ENOMEM (or -EINVAL for sets of different
+ * layouts); free with ward_diff_free().
  */
 int ward_diff_compute(const struct ward_diff_set *old, const struct ward_diff_set *new,
 		      struct ward_diff *out);

@@ -723,13 +723,25 @@ static int update_slot(const struct ward_maps *maps, uint32_t slot, struct slot_
 	return err;
 }
 
-static void *dup_array(const void *a, size_t n, size_t size)
+/*
+ * Make *@dst a copy of @n entries of @src, reusing its memory (a reload of
+ * a policy of the same size reallocates nothing, and touches no new page).
+ * Returns false when out of memory (*@dst is then freed).
+ */
+static bool keep_array(void *dst, const void *src, size_t n, size_t size)
 {
-	void *copy = malloc(n ? n * size : 1);
+	void **p = dst;
+	void *copy = realloc(*p, n ? n * size : 1);
 
-	if (copy && n)
-		memcpy(copy, a, n * size);
-	return copy;
+	if (!copy) {
+		free(*p);
+		*p = NULL;
+		return false;
+	}
+	if (n)
+		memcpy(copy, src, n * size);
+	*p = copy;
+	return true;
 }
 
 /* Remember that @st now holds @c (ifindexes @ifindex); on failure, remember nothing. */
@@ -737,8 +749,14 @@ static void slot_remember(struct slot_state *st, const struct ward_compiled *c,
 			  const uint32_t *ifindex)
 {
 	struct ward_compiled *k = &st->c;
+	bool ok;
 
-	compiled_release(k);
+	ok = keep_array(&k->ifaces, c->ifaces, c->nifaces, sizeof(*c->ifaces));
+	ok &= keep_array(&k->macs, c->macs, c->nmacs, sizeof(*c->macs));
+	ok &= keep_array(&k->ips, c->ips, c->nips, sizeof(*c->ips));
+	ok &= keep_array(&k->devices, c->devices, c->ndevices, sizeof(*c->devices));
+	ok &= keep_array(&k->peers, c->peers, c->npeers, sizeof(*c->peers));
+	ok &= keep_array(&k->services, c->services, c->nservices, sizeof(*c->services));
 	k->config = c->config;
 	k->nifaces = c->nifaces;
 	k->nmacs = c->nmacs;
@@ -746,15 +764,9 @@ static void slot_remember(struct slot_state *st, const struct ward_compiled *c,
 	k->ndevices = c->ndevices;
 	k->npeers = c->npeers;
 	k->nservices = c->nservices;
-	k->ifaces = dup_array(c->ifaces, c->nifaces, sizeof(*c->ifaces));
-	k->macs = dup_array(c->macs, c->nmacs, sizeof(*c->macs));
-	k->ips = dup_array(c->ips, c->nips, sizeof(*c->ips));
-	k->devices = dup_array(c->devices, c->ndevices, sizeof(*c->devices));
-	k->peers = dup_array(c->peers, c->npeers, sizeof(*c->peers));
-	k->services = dup_array(c->services, c->nservices, sizeof(*c->services));
 	memcpy(st->ifindex, ifindex, c->nifaces * sizeof(*ifindex));
-	st->valid = k->ifaces && k->macs && k->ips && k->devices && k->peers && k->services;
-	if (!st->valid)
+	st->valid = ok;
+	if (!ok)
 		compiled_release(k);
 }
 
