@@ -122,7 +122,8 @@ int cmd_detach(int argc, char **argv)
 	if (err)
 		return err > 0 ? WARD_EXIT_OK : WARD_EXIT_USAGE;
 
-	ward_pins_find(pin_dir);
+	if (ward_pins_find(pin_dir))
+		return WARD_EXIT_KERNEL;
 	err = ward_state_read(pin_dir, &state);
 	if (err) {
 		pr_err("nothing of ward is pinned under %s (%s): nothing to detach", pin_dir,

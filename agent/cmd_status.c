@@ -53,18 +53,37 @@ static void usage(FILE *out)
 		WARD_DEFAULT_PIN_DIR);
 }
 
-static int open_inner(const char *dir, const char *outer_name, uint32_t slot)
+static uint32_t map_id(int fd)
 {
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/*
+ * The counters map of @slot: its pin when that is the current one (no
+ * privilege but the pins'), else found by id (CAP_SYS_ADMIN).
+ */
+static int open_counters(const char *dir, uint32_t slot)
+{
+	char name[32];
 	uint32_t id;
 	int outer, fd;
 
-	outer = ward_pin_open(dir, outer_name);
+	outer = ward_pin_open(dir, WARD_MAP_COUNTERS);
 	if (outer < 0)
 		return outer;
 	if (bpf_map_lookup_elem(outer, &slot, &id)) {
 		fd = -errno;
 		goto close_outer;
 	}
+	snprintf(name, sizeof(name), WARD_PIN_COUNTERS_FMT, slot);
+	fd = ward_pin_open(dir, name);
+	if (fd >= 0 && map_id(fd) == id)
+		goto close_outer;
+	if (fd >= 0)
+		close(fd);
 	fd = bpf_map_get_fd_by_id(id);
 	if (fd < 0)
 		fd = -errno;
@@ -122,7 +141,7 @@ static int read_counters(struct status *st)
 
 	if (ncpus < 0)
 		return ncpus;
-	fd = open_inner(st->pin_dir, WARD_MAP_COUNTERS, st->slot);
+	fd = open_counters(st->pin_dir, st->slot);
 	if (fd < 0)
 		return fd;
 
@@ -545,7 +564,8 @@ int cmd_status(int argc, char **argv)
 	if (err)
 		return err > 0 ? WARD_EXIT_OK : WARD_EXIT_USAGE;
 
-	ward_pins_find(st.pin_dir);
+	if (ward_pins_find(st.pin_dir))
+		return WARD_EXIT_KERNEL;
 	err = read_status(&st);
 	if (err == -ENOENT) {
 		pr_err("nothing of ward is pinned under %s: is an agent (ward run) started with this "

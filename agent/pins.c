@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -74,21 +75,28 @@ static pid_t parent_of(pid_t pid)
 	return ppid;
 }
 
+/*
+ * -EACCES when the kernel would not let ward look: another process's root
+ * needs CAP_SYS_PTRACE, and joining its mount namespace CAP_SYS_ADMIN.
+ */
 static int join_mntns_of(pid_t pid)
 {
 	char path[64];
-	int ns, cwd, err = 0;
+	int ns, cwd, on, err = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/root" BPFFS_ROOT, (int)pid);
-	if (ward_pins_on_bpffs(path) != 1)
+	on = ward_pins_on_bpffs(path);
+	if (on == -EACCES || on == -EPERM)
+		return -EACCES;
+	if (on != 1)
 		return -ENOENT;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
 	ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
-		return -errno;
+		return errno == EPERM ? -EACCES : -errno;
 	cwd = open(".", O_PATH | O_CLOEXEC);
 	if (setns(ns, CLONE_NEWNS))
-		err = -errno;
+		err = errno == EPERM ? -EACCES : -errno;
 	if (cwd >= 0 && fchdir(cwd) && !err)
 		err = -errno;
 	if (cwd >= 0)
@@ -97,19 +105,26 @@ static int join_mntns_of(pid_t pid)
 	return err;
 }
 
+/* Returns 0, -ENOENT (no bpffs found) or -EACCES (some could not be looked at). */
 static int join_host_bpffs(void)
 {
 	pid_t pid = getppid();
+	bool denied;
+	int err;
 
-	if (!join_mntns_of(1))
+	err = join_mntns_of(1);
+	if (!err)
 		return 0;
+	denied = err == -EACCES;
 	for (; pid > 1; pid = parent_of(pid)) {
-		if (!join_mntns_of(pid)) {
+		err = join_mntns_of(pid);
+		if (!err) {
 			pr_info("joined the mount namespace of process %d for its bpffs", (int)pid);
 			return 0;
 		}
+		denied |= err == -EACCES;
 	}
-	return -ENOENT;
+	return denied ? -EACCES : -ENOENT;
 }
 
 static int mount_bpffs_root(void)
@@ -157,7 +172,13 @@ int ward_pins_find(const char *dir)
 		return 0;
 	if (ward_pins_on_bpffs(BPFFS_ROOT) == 1)
 		return 0;
-	return join_host_bpffs();
+	if (join_host_bpffs() != -EACCES)
+		return 0; /* the pins are where they are, or nowhere: the reader says which */
+	pr_err("no bpffs on %s in this mount namespace (as under `ip netns exec`), and the "
+	       "host's cannot be reached: that needs CAP_SYS_PTRACE and CAP_SYS_ADMIN. Run "
+	       "ward as root with all its capabilities, or enter the network namespace alone: "
+	       "nsenter --net=/run/netns/NS ward ...", BPFFS_ROOT);
+	return -EACCES;
 }
 
 int ward_pins_prepare(const char *dir)

@@ -24,6 +24,13 @@
 #define WARD_PIN_DEVNAMES    "ward_devnames"
 #define WARD_PIN_PROG_XDP    "ward_prog_xdp"
 #define WARD_PIN_PROG_TC     "ward_prog_tc"
+/*
+ * The counters of a slot (%u: 0 or 1), pinned by the agent when it puts a
+ * policy in force: a reader opens the pin, where finding an inner map by its
+ * id would need CAP_SYS_ADMIN. The slot's outer entry says which map is
+ * current; a pin of another map is stale.
+ */
+#define WARD_PIN_COUNTERS_FMT "ward_counters_%u"
 #define WARD_STATE_VERSION   1
 #define WARD_PATH_MAX	     4096
 
@@ -56,7 +63,9 @@ int ward_pins_prepare(const char *dir);
 /*
  * For readers of the pins (status, detach): when @dir is under /sys/fs/bpf
  * and no bpffs is mounted there (as under `ip netns exec`), join the mount
- * namespace that has the host's. Returns 0 or a negative errno.
+ * namespace that has the host's. Returns 0 (joined, not needed, or no bpffs
+ * anywhere), or -EACCES, said in the log with what to do, when the kernel
+ * would not let ward look for it.
  */
 int ward_pins_find(const char *dir);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "log.h"
@@ -172,6 +173,25 @@ static int install_maps(struct agent *agent, const struct ward_compiled *compile
 	return err;
 }
 
+/* Pin the counters of the slot now in force for readers (pins.h, WARD_PIN_COUNTERS_FMT). */
+static int pin_counters(struct agent *agent)
+{
+	char name[32];
+	uint32_t slot;
+	int fd, err;
+
+	err = ward_maps_active_slot(&agent->maps, &slot);
+	if (err)
+		return err;
+	fd = ward_maps_inner_fd(&agent->maps, WARD_SM_COUNTERS, slot);
+	if (fd < 0)
+		return fd;
+	snprintf(name, sizeof(name), WARD_PIN_COUNTERS_FMT, slot);
+	err = ward_pin_replace(agent->pin_dir, name, fd);
+	close(fd);
+	return err;
+}
+
 static int install(struct agent *agent, struct pending *p)
 {
 	struct agent_names names;
@@ -196,6 +216,8 @@ static int install(struct agent *agent, struct pending *p)
 	err = ward_state_write(agent->pin_dir, &agent->state);
 	if (!err)
 		err = pin_devnames(agent->pin_dir, agent->policy);
+	if (!err)
+		err = pin_counters(agent);
 	if (err)
 		pr_warn("policy in force, but its record under %s could not be written: %s",
 			agent->pin_dir, strerror(-err));
@@ -279,6 +301,9 @@ int agent_refresh_policy(struct agent *agent)
 	agent->state.loaded_at_ns = ward_clock_now_ns();
 	agent->lost_reported = 0;
 	ward_state_write(agent->pin_dir, &agent->state);
+	if (pin_counters(agent))
+		pr_warn("cannot pin the counters under %s: `ward status` needs CAP_SYS_ADMIN",
+			agent->pin_dir);
 	err = shift_names(agent, agent->state.generation);
 
 free_compiled:

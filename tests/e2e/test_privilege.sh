@@ -7,6 +7,10 @@
 # 0600 in a 0700 directory; its events file is 0640. Started with any one
 # of the three missing from its bounding set (setpriv), it exits with
 # status 3 and names the missing capability, before touching anything.
+# `ward status` and `ward detach` with the three alone under `ip netns exec`
+# (whose mount namespace has no bpffs, and the host's needs CAP_SYS_PTRACE
+# and CAP_SYS_ADMIN to reach) exit 3 saying so and what to do, not that
+# nothing is pinned; under `nsenter --net` with the three alone they work.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/lab.sh
@@ -39,6 +43,30 @@ expect_status "every pin is 0600" 0 $?
 [ -z "$modes" ] || echo "$modes" | sed 's/^/# /'
 expect_equal "the events file is 0640" 640 "$(stat -c %a "$LAB_EVENTS")"
 lab_agent_stop
+
+# Only the three capabilities, as a service manager would grant them.
+THREE="setpriv --inh-caps=-all --bounding-set=-all,+bpf,+net_admin,+perfmon --"
+
+for cmd in status detach; do
+	out=$(in_ns gw $THREE "$WARD" "$cmd" --pin-dir "$LAB_PINS" 2>&1)
+	rc=$?
+	expect_status "ip netns exec, three capabilities: ward $cmd exits 3" 3 "$rc"
+	expect_contains "ip netns exec: ward $cmd says what failed" "$out" \
+		"the host's cannot be reached: that needs CAP_SYS_PTRACE and CAP_SYS_ADMIN"
+	expect_contains "ip netns exec: ward $cmd says what to do" "$out" \
+		"nsenter --net=/run/netns/NS"
+	case "$out" in
+	*"nothing of ward is pinned"*) t_fail "ip netns exec: ward $cmd does not say nothing is pinned" "$out" ;;
+	*) t_ok "ip netns exec: ward $cmd does not say nothing is pinned" ;;
+	esac
+done
+out=$(nsenter --net="/run/netns/$(lab_ns gw)" $THREE "$WARD" status --pin-dir "$LAB_PINS" --json)
+expect_status "nsenter --net, three capabilities: ward status works" 0 $?
+expect_contains "nsenter --net: ward status reads the counters" "$out" '"devices":[{"name":"ct-01"'
+nsenter --net="/run/netns/$(lab_ns gw)" $THREE "$WARD" detach --pin-dir "$LAB_PINS"
+expect_status "nsenter --net, three capabilities: ward detach works" 0 $?
+[ ! -e "$LAB_PINS" ] && [ -z "$(lab_xdp_id gw dev0)" ]
+expect_status "nsenter --net: detached and the pins removed" 0 $?
 
 for cap in bpf net_admin perfmon; do
 	NAME=$(echo "CAP_$cap" | tr a-z A-Z)
