@@ -79,15 +79,18 @@ tests: all $(UNIT_BIN) $(UNIT_SAN) $(BPFT_BIN) $(FUZZ_REPLAY) $(FUZZ_BIN)
 deps:
 	$(Q)tools/install-deps.sh
 
-test: deps
+test:
+	$(Q)tools/install-deps.sh test
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)OUT=$(OUT) tests/run.sh
 
-demo: deps
+demo:
+	$(Q)tools/install-deps.sh demo
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUT=$(OUT) tools/demo.sh
 
-bench: deps
+bench:
+	$(Q)tools/install-deps.sh bench
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUT=$(OUT) JSON=$(JSON) tools/bench.sh
 

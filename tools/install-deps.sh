@@ -1,17 +1,44 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #
-# Installs the Debian packages ward needs to build, test, benchmark and run
-# its demo. Does nothing when they are all there already.
+# Installs the Debian packages ward needs, by purpose, and does nothing when
+# they are all there already:
+#
+#   tools/install-deps.sh [build|demo|test|bench]...   (no argument: all)
+#
+# `make demo` asks for build and demo only, so that a fresh machine gets to
+# the demo sooner; `make test` asks for everything the suites use.
 set -eu
 
-PACKAGES="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev
-libcmocka-dev pkg-config iproute2 iputils-ping netcat-openbsd dcmtk iperf3 xdp-tools
-nftables gnuplot-nox valgrind procps psmisc libcap2-bin systemd util-linux python3
-rsyslog prometheus-node-exporter logrotate curl openssh-client"
+BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev iproute2"
+# The demo's hosts and clients, and the tools it reads processes with.
+DEMO="iputils-ping netcat-openbsd dcmtk openssh-client procps util-linux"
+# The suites: cmocka, valgrind, the install check, syslog and metrics peers.
+TEST="libcmocka-dev libclang-rt-14-dev valgrind systemd logrotate rsyslog prometheus-node-exporter curl
+python3 iperf3 xdp-tools nftables gnuplot-nox"
+BENCH="iperf3 xdp-tools nftables gnuplot-nox python3"
+
+packages_of() {
+	case "$1" in
+	build) echo "$BUILD" ;;
+	demo) echo "$BUILD $DEMO" ;;
+	test) echo "$BUILD $DEMO $TEST" ;;
+	bench) echo "$BUILD $DEMO $BENCH" ;;
+	*)
+		echo "install-deps: unknown group '$1' (build, demo, test, bench)" >&2
+		exit 2
+		;;
+	esac
+}
+
+wanted=""
+for group in "${@:-test}"; do
+	wanted="$wanted $(packages_of "$group")"
+done
 
 missing=""
-for pkg in $PACKAGES; do
+for pkg in $wanted; do
+	case " $missing " in *" $pkg "*) continue ;; esac
 	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
 	case "$status" in
 	*"ok installed") ;;
