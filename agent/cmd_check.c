@@ -44,17 +44,26 @@ static size_t count_entries(const struct ward_compiled *c)
 	return c->nifaces + c->nmacs + c->nips + c->ndevices + c->npeers + c->nservices;
 }
 
+/* "1 device", "2 devices", after @sep. */
+static void print_count(const char *sep, size_t n, const char *one, const char *many)
+{
+	printf("%s%zu %s", sep, n, n == 1 ? one : many);
+}
+
 static void print_summary(const char *path, const struct ward_policy *policy,
 			  const struct ward_compiled *compiled, const struct ward_diags *diags)
 {
 	size_t warnings = count_warnings(diags);
 
-	printf("%s: valid: %zu devices, %zu rules, %zu sets, %zu services, %zu interfaces, "
-	       "%zu map entries",
-	       path, policy->ndevices, count_rules(policy), policy->nsets, policy->nservices,
-	       policy->nifaces, count_entries(compiled));
+	printf("%s: valid", path);
+	print_count(": ", policy->ndevices, "device", "devices");
+	print_count(", ", count_rules(policy), "rule", "rules");
+	print_count(", ", policy->nsets, "set", "sets");
+	print_count(", ", policy->nservices, "service", "services");
+	print_count(", ", policy->nifaces, "interface", "interfaces");
+	print_count(", ", count_entries(compiled), "map entry", "map entries");
 	if (warnings)
-		printf(", %zu warning%s", warnings, warnings == 1 ? "" : "s");
+		print_count(", ", warnings, "warning", "warnings");
 	printf("\n");
 }
 

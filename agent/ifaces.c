@@ -95,9 +95,6 @@ static const char *xdp_hint(int err, enum ward_xdp_mode mode)
 {
 	if (err == -EOPNOTSUPP && mode == WARD_XDP_NATIVE)
 		return ": its driver has no native XDP; set xdp_mode: auto or generic";
-	if (err == -EBUSY)
-		return ": another XDP program is attached to it; remove it (ip link set dev IFACE "
-		       "xdp off) or run ward on another interface";
 	if (err == -ENODEV)
 		return ": the interface is gone";
 	return "";
@@ -108,6 +105,12 @@ int agent_attach_iface(struct agent *agent, struct agent_iface *iface)
 	int err;
 
 	err = ward_attach_xdp(iface->ifindex, agent->xdp_fd, agent->old_xdp_fd, iface->xdp_mode);
+	if (err == -EBUSY) {
+		pr_err("cannot attach XDP to %s: another XDP program is attached to it; remove it "
+		       "(ip link set dev %s xdp off) or run ward on another interface",
+		       iface->name, iface->name);
+		return err;
+	}
 	if (err) {
 		pr_err("cannot attach XDP to %s: %s%s", iface->name, strerror(-err),
 		       xdp_hint(err, iface->xdp_mode));

@@ -56,7 +56,7 @@ test_check_summary_and_warnings() {
 	expect_contains "warning at the covered rule" "$OUT" \
 		"$TMP/warn.yaml:8:9: warning: this rule never decides anything: the earlier outbound rule of 'a' at line 7 already allows every flow it allows"
 	expect_contains "summary counts" "$OUT" \
-		"$TMP/warn.yaml: valid: 1 devices, 2 rules, 0 sets, 0 services, 1 interfaces,"
+		"$TMP/warn.yaml: valid: 1 device, 2 rules, 0 sets, 0 services, 1 interface,"
 	expect_contains "summary counts warnings" "$OUT" ", 1 warning"
 }
 

@@ -14,7 +14,10 @@ for policy in policy/examples/*.yaml; do
 	rc=$?
 	expect_status "check_example_${name}_passes" 0 "$rc"
 	expect_equal "check_example_${name}_prints_one_line" 1 "$(printf '%s\n' "$out" | wc -l)"
-	expect_contains "check_example_${name}_summary_counts_devices" "$out" "devices"
+	case "$out" in
+	"$policy: valid: "[1-9]*" device"*) t_ok "check_example_${name}_summary_counts_devices" ;;
+	*) t_fail "check_example_${name}_summary_counts_devices" "$out" ;;
+	esac
 	case "$out" in
 	*warning*) t_fail "check_example_${name}_has_no_warning" "$out" ;;
 	*) t_ok "check_example_${name}_has_no_warning" ;;
