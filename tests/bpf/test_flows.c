@@ -341,22 +341,36 @@ static void test_answered_syn_outlives_the_transitory_timeout(void **state)
 	expect_tcp(h, TC, false, 40200, 104, ACK, EXPECT_PASS(F_CT), "data past transitory");
 }
 
+/* The datapath's deletions of flows so far (ward_stats.flows_deleted). */
+static uint64_t flows_deleted(struct harness *h)
+{
+	struct ward_stats stats;
+
+	assert_int_equal(harness_stats(h, &stats), 0);
+	return stats.flows_deleted;
+}
+
 static void test_fin_makes_flow_transitory_and_rst_ends_it(void **state)
 {
 	struct harness *h = *state;
+	uint64_t deleted = flows_deleted(h);
 
 	expect_tcp(h, XDP, false, 40300, 104, SYN, EXPECT_PASS(F_CT), "SYN");
 	expect_tcp(h, TC, false, 40300, 104, SYN | ACK, EXPECT_PASS(F_CT), "SYN-ACK");
 	expect_tcp(h, XDP, false, 40300, 104, TCP_FIN | ACK, EXPECT_PASS(F_CT), "FIN");
 	assert_int_equal(harness_age_flows(h, (TMO_TRANS + 5) * SEC), 0);
+	assert_int_equal(flows_deleted(h), deleted);
 	expect_tcp(h, TC, false, 40300, 104, ACK, EXPECT_DROP(F_CT, WARD_REASON_NO_RULE),
 		   "ACK after the closing flow timed out");
+	assert_int_equal(flows_deleted(h), deleted + 1); /* the expired flow, met */
 
 	expect_tcp(h, XDP, false, 40301, 104, SYN, EXPECT_PASS(F_CT), "SYN");
 	expect_tcp(h, TC, false, 40301, 104, SYN | ACK, EXPECT_PASS(F_CT), "SYN-ACK");
 	expect_tcp(h, TC, false, 40301, 104, TCP_RST, EXPECT_PASS(F_CT), "RST");
+	assert_int_equal(flows_deleted(h), deleted + 2);
 	expect_tcp(h, TC, false, 40301, 104, ACK, EXPECT_DROP(F_CT, WARD_REASON_NO_RULE),
 		   "ACK after RST");
+	assert_int_equal(flows_deleted(h), deleted + 2);
 }
 
 static void test_mid_stream_packet_of_allowed_flow_is_picked_up(void **state)
