@@ -26,6 +26,18 @@ struct judge {
 	__u8 dir;
 };
 
+/*
+ * Time since @then, a timestamp another CPU may have written after this
+ * packet read j->now: such a timestamp is in the packet's future, and an
+ * unsigned difference would make a fresh flow look ages old.
+ */
+static __always_inline __u64 ns_since(const struct judge *j, __u64 then)
+{
+	__s64 age = (__s64)(j->now - then);
+
+	return age > 0 ? (__u64)age : 0;
+}
+
 static __always_inline __u32 counter_index(const struct judge *j)
 {
 	if (j->dev_id != WARD_DEVICE_NONE)
@@ -122,7 +134,7 @@ static __always_inline __u64 event_take(const struct judge *j, __u8 type, __u8 r
 		bpf_map_update_elem(&ward_ev_suppress, &key, &fresh, BPF_NOEXIST);
 		return 1;
 	}
-	if (j->now - s->last_ns < WARD_EVENT_INTERVAL_NS) {
+	if (ns_since(j, s->last_ns) < WARD_EVENT_INTERVAL_NS) {
 		__sync_fetch_and_add(&s->held, 1);
 		return 0;
 	}

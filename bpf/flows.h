@@ -67,7 +67,7 @@ static __always_inline int flow_expired(const struct judge *j, const struct ward
 
 	if (class >= WARD_TMO_COUNT)
 		return 1;
-	return j->now - f->last_ns > j->cfg->timeout_s[class] * NSEC_PER_SEC;
+	return ns_since(j, f->last_ns) > j->cfg->timeout_s[class] * NSEC_PER_SEC;
 }
 
 static __always_inline int mac_is_zero(const __u8 *mac)
@@ -202,7 +202,7 @@ static __always_inline int frag_follows(const struct judge *j)
 	__builtin_memcpy(key.src, p->src, 16);
 	__builtin_memcpy(key.dst, p->dst, 16);
 	f = bpf_map_lookup_elem(&ward_frags, &key);
-	return f && j->now - f->first_ns <= WARD_FRAG_TIMEOUT_NS;
+	return f && ns_since(j, f->first_ns) <= WARD_FRAG_TIMEOUT_NS;
 }
 
 #endif /* WARD_BPF_FLOWS_H */

@@ -224,7 +224,7 @@ static __always_inline int rate_allows(const struct judge *j)
 	}
 
 	bpf_spin_lock(&b->lock);
-	elapsed = j->now > b->last_ns ? j->now - b->last_ns : 0;
+	elapsed = ns_since(j, b->last_ns);
 	add = elapsed < NSEC_PER_SEC ? elapsed * rate / NSEC_PER_MILLI_TOKEN_RATE : cap;
 	if (b->tokens_milli + add >= cap) {
 		b->tokens_milli = cap;

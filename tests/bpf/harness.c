@@ -289,7 +289,7 @@ static int collect_keys(int fd, size_t key_size, char **out, size_t *count)
 	return 0;
 }
 
-static int age_map(int fd, size_t key_size, size_t value_size, size_t off, uint64_t delta)
+static int age_map(int fd, size_t key_size, size_t value_size, size_t off, int64_t delta)
 {
 	char value[64], *keys;
 	size_t i, n;
@@ -308,7 +308,12 @@ static int age_map(int fd, size_t key_size, size_t value_size, size_t off, uint6
 		if (bpf_map_lookup_elem(fd, key, value))
 			continue; /* gone meanwhile */
 		memcpy(&t, value + off, sizeof(t));
-		t = t > delta ? t - delta : 0;
+		/*
+		 * On a machine up for less than @delta this wraps below zero;
+		 * the datapath reads timestamps as signed ages (ns_since()), so
+		 * a wrapped one is still @delta in the past.
+		 */
+		t -= (uint64_t)delta;
 		memcpy(value + off, &t, sizeof(t));
 		if (bpf_map_update_elem(fd, key, value, BPF_EXIST))
 			err = -errno;
@@ -317,7 +322,7 @@ static int age_map(int fd, size_t key_size, size_t value_size, size_t off, uint6
 	return err;
 }
 
-int harness_age_flows(struct harness *h, uint64_t delta_ns)
+int harness_age_flows(struct harness *h, int64_t delta_ns)
 {
 	const struct ward_maps *m = &h->maps;
 	int err;

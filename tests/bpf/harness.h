@@ -62,8 +62,9 @@ int harness_events(struct harness *h, struct ward_event *events, int max);
  * Move time forward by @delta_ns for everything the datapath dates: tracked
  * flows, fragments, event suppression and rate-limit buckets (their recorded
  * times are moved back by @delta_ns), so timeouts are tested without sleeping.
+ * A negative @delta_ns dates them in the future, as another CPU can.
  */
-int harness_age_flows(struct harness *h, uint64_t delta_ns);
+int harness_age_flows(struct harness *h, int64_t delta_ns);
 
 /*
  * Forget what the datapath remembers between packets: tracked flows (both

@@ -373,6 +373,24 @@ static void test_fin_makes_flow_transitory_and_rst_ends_it(void **state)
 	assert_int_equal(flows_deleted(h), deleted + 2);
 }
 
+/*
+ * Another CPU may refresh a flow between this packet's reading of the clock
+ * and its lookup: the flow then looks refreshed in the future, and must not
+ * look expired.
+ */
+static void test_flow_refreshed_after_the_packet_read_the_clock_stays(void **state)
+{
+	struct harness *h = *state;
+	uint64_t deleted = flows_deleted(h);
+
+	expect_tcp(h, XDP, false, 40350, 104, SYN, EXPECT_PASS(F_CT), "SYN");
+	assert_int_equal(harness_age_flows(h, -(int64_t)SEC), 0);
+	expect_tcp(h, TC, false, 40350, 104, SYN | ACK, EXPECT_PASS(F_CT),
+		   "SYN-ACK on a flow refreshed 1 s after now");
+	assert_int_equal(flows_deleted(h), deleted);
+	assert_int_equal(harness_flow_count(h), 1);
+}
+
 static void test_mid_stream_packet_of_allowed_flow_is_picked_up(void **state)
 {
 	struct harness *h = *state;
@@ -542,6 +560,8 @@ int main(void)
 						open_a, close_h),
 		cmocka_unit_test_setup_teardown(test_fin_makes_flow_transitory_and_rst_ends_it,
 						open_a, close_h),
+		cmocka_unit_test_setup_teardown(
+			test_flow_refreshed_after_the_packet_read_the_clock_stays, open_a, close_h),
 		cmocka_unit_test_setup_teardown(test_mid_stream_packet_of_allowed_flow_is_picked_up,
 						open_a, close_h),
 		cmocka_unit_test_setup_teardown(test_policy_forbidding_open_flows_revokes_them,
