@@ -25,7 +25,7 @@ struct ring_buffer;
 
 struct agent_iface {
 	char name[WARD_IFNAME_MAX];
-	unsigned int ifindex;		/* 0: the interface does not exist now */
+	unsigned int ifindex; /* 0: the interface does not exist now */
 	enum ward_xdp_mode xdp_mode;
 	bool attached;
 };
@@ -40,35 +40,35 @@ struct agent {
 	const char *policy_path;
 	const char *events_path;
 	const char *pin_dir;
-	uint32_t flow_table;		/* --flow-table: shared table size, 0: the default */
+	uint32_t flow_table; /* --flow-table: shared table size, 0: the default */
 
 	struct ward_bpf *skel;
-	struct ward_maps maps;		/* borrowed from skel->obj */
-	int xdp_fd;			/* the programs in force */
+	struct ward_maps maps; /* borrowed from skel->obj */
+	int xdp_fd;	       /* the programs in force */
 	int tc_fd;
-	int old_xdp_fd;			/* an older ward's, to replace; -1 when none */
+	int old_xdp_fd; /* an older ward's, to replace; -1 when none */
 	int old_tc_fd;
 
-	struct ward_policy *policy;	/* in force */
-	struct ward_state state;	/* what the pins say about it */
+	struct ward_policy *policy;	       /* in force */
+	struct ward_state state;	       /* what the pins say about it */
 	uint8_t rejected_sha[WARD_SHA256_LEN]; /* last refused file, not refused twice */
 	bool has_rejected;
 
 	struct agent_iface ifaces[WARD_MAX_IFACES];
 	uint32_t nifaces;
 
-	struct agent_names names[2];	/* [0] in force, [1] the one before */
+	struct agent_names names[2]; /* [0] in force, [1] the one before */
 	struct ward_iface_name ifnames[WARD_MAX_IFACES];
 
 	struct ward_sink *sink;
 	struct ward_jbuf line;
 	int64_t clock_offset;
-	uint64_t lost_reported;		/* events-lost already told, this generation */
-	uint64_t lost_checked_ms;	/* monotonic: when the lost count was last read */
-	uint64_t policy_gone_ms;	/* monotonic: when the policy file went missing, or 0 */
-	struct ward_syslog *syslog;	/* --syslog, or NULL (ops.c) */
-	struct ward_metrics *metrics;	/* --metrics, or NULL (ops.c) */
-	uint64_t start_ns;		/* CLOCK_REALTIME at start, for metrics */
+	uint64_t lost_reported;	      /* events-lost already told, this generation */
+	uint64_t lost_checked_ms;     /* monotonic: when the lost count was last read */
+	uint64_t policy_gone_ms;      /* monotonic: when the policy file went missing, or 0 */
+	struct ward_syslog *syslog;   /* --syslog, or NULL (ops.c) */
+	struct ward_metrics *metrics; /* --metrics, or NULL (ops.c) */
+	uint64_t start_ns;	      /* CLOCK_REALTIME at start, for metrics */
 
 	struct ring_buffer *rb;
 	int sig_fd;

@@ -164,8 +164,8 @@ int ward_attach_xdp(int ifindex, int prog_fd, int old_fd, enum ward_xdp_mode mod
 		return -EBUSY;
 
 	opts.old_prog_fd = old_fd;
-	return bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_REPLACE | attached_mode_flags(att.xdp_mode),
-			      &opts);
+	return bpf_xdp_attach(ifindex, prog_fd,
+			      XDP_FLAGS_REPLACE | attached_mode_flags(att.xdp_mode), &opts);
 }
 
 int ward_attach_tc(int ifindex, int prog_fd)

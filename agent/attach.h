@@ -19,9 +19,9 @@
 #define WARD_TC_PRIORITY 1
 
 struct ward_attachment {
-	uint32_t xdp_id;   /* 0: no XDP program */
-	uint8_t xdp_mode;  /* XDP_ATTACHED_DRV, _SKB, _HW or _MULTI */
-	uint32_t tc_id;	   /* 0: no filter at ward's handle and priority */
+	uint32_t xdp_id;  /* 0: no XDP program */
+	uint8_t xdp_mode; /* XDP_ATTACHED_DRV, _SKB, _HW or _MULTI */
+	uint32_t tc_id;	  /* 0: no filter at ward's handle and priority */
 };
 
 /* What is attached to @ifindex now. Returns 0 or a negative errno. */

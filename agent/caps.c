@@ -29,9 +29,9 @@ struct cap_name {
 };
 
 static const struct cap_name needed[] = {
-	{ CAP_BPF, "CAP_BPF" },
-	{ CAP_NET_ADMIN, "CAP_NET_ADMIN" },
-	{ CAP_PERFMON, "CAP_PERFMON" },
+	{CAP_BPF, "CAP_BPF"},
+	{CAP_NET_ADMIN, "CAP_NET_ADMIN"},
+	{CAP_PERFMON, "CAP_PERFMON"},
 };
 
 #define NNEEDED (sizeof(needed) / sizeof(needed[0]))
@@ -48,7 +48,7 @@ uint64_t ward_caps_needed(void)
 
 static int caps_get(struct __user_cap_data_struct data[2])
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 
 	if (syscall(SYS_capget, &hdr, data))
 		return -errno;
@@ -114,7 +114,7 @@ static int drop_bounding(uint64_t keep)
 
 int ward_caps_drop_except(uint64_t keep)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2];
 	int err;
 

@@ -20,19 +20,20 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ward detach [--pin-dir DIR] [IFACE...]\n\n"
-		     "Remove ward's XDP and TC programs from the interfaces named (all of the\n"
-		     "policy's when none is), and the pins under DIR (default %s) once no\n"
-		     "interface is left with them. Stop the agent first: it would attach again.\n",
+	fprintf(out,
+		"usage: ward detach [--pin-dir DIR] [IFACE...]\n\n"
+		"Remove ward's XDP and TC programs from the interfaces named (all of the\n"
+		"policy's when none is), and the pins under DIR (default %s) once no\n"
+		"interface is left with them. Stop the agent first: it would attach again.\n",
 		WARD_DEFAULT_PIN_DIR);
 }
 
 static int parse_args(int argc, char **argv, const char **pin_dir)
 {
 	static const struct option opts[] = {
-		{ "pin-dir", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"pin-dir", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -70,7 +71,6 @@ static int detach_one(const char *name, int xdp_fd)
 	pr_info("detached from %s", name);
 	return 0;
 }
-
 
 static int still_attached(const struct ward_state *state, uint32_t xdp_id, uint32_t tc_id)
 {

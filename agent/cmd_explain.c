@@ -181,13 +181,13 @@ static int check_args(struct explain_args *a, const char *icmp_text)
 static int parse_args(int argc, char **argv, struct explain_args *a)
 {
 	static const struct option options[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "proto", required_argument, NULL, 'p' },
-		{ "dport", required_argument, NULL, 'd' },
-		{ "icmp", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"proto", required_argument, NULL, 'p'},
+		{"dport", required_argument, NULL, 'd'},
+		{"icmp", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *icmp_text = NULL;
 	int opt, err = 0;
@@ -232,8 +232,7 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 	return check_args(a, icmp_text);
 }
 
-static int device_with_address(const struct ward_policy *policy, const uint8_t addr[16],
-			       bool is_v4)
+static int device_with_address(const struct ward_policy *policy, const uint8_t addr[16], bool is_v4)
 {
 	size_t i, j;
 
@@ -449,7 +448,7 @@ static void print_overall(enum side_outcome from, enum side_outcome to)
 
 int cmd_explain(int argc, char **argv)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_policy *policy;
 	struct explain_args args;
 	enum side_outcome from, to;

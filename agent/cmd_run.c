@@ -36,21 +36,21 @@
 #include "maps.h"
 #include "ward.skel.h"
 
-#define DEFAULT_EVENTS	"/var/log/ward/events.jsonl"
-#define TICK_MS		200
-#define FLOW_TABLE_MIN	64
+#define DEFAULT_EVENTS "/var/log/ward/events.jsonl"
+#define TICK_MS	       200
+#define FLOW_TABLE_MIN 64
 /* An editor saving by rename puts the policy file back well within this. */
-#define POLICY_GONE_GRACE_MS	1000
+#define POLICY_GONE_GRACE_MS 1000
 /* events-lost: at most one line a second. */
-#define LOST_INTERVAL_MS	1000
-#define FLOW_TABLE_MAX	(1U << 24)
+#define LOST_INTERVAL_MS 1000
+#define FLOW_TABLE_MAX	 (1U << 24)
 
 struct run_opts {
 	const char *policy;
 	const char *events;
 	const char *pin_dir;
-	const char *syslog;	/* ops.c */
-	const char *metrics;	/* ops.c */
+	const char *syslog;  /* ops.c */
+	const char *metrics; /* ops.c */
 	const char *flow_table;
 	int verbose;
 };
@@ -75,15 +75,15 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "pin-dir", required_argument, NULL, 'd' },
-		{ "syslog", required_argument, NULL, 'S' },
-		{ "metrics", required_argument, NULL, 'M' },
-		{ "flow-table", required_argument, NULL, 'F' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"policy", required_argument, NULL, 'p'},
+		{"events", required_argument, NULL, 'e'},
+		{"pin-dir", required_argument, NULL, 'd'},
+		{"syslog", required_argument, NULL, 'S'},
+		{"metrics", required_argument, NULL, 'M'},
+		{"flow-table", required_argument, NULL, 'F'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -120,7 +120,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		}
 	}
 	if (optind < argc || !o->policy) {
-		pr_err(optind < argc ? "'ward run' takes no argument '%s'" : "ward run needs --policy",
+		pr_err(optind < argc ? "'ward run' takes no argument '%s'"
+				     : "ward run needs --policy",
 		       optind < argc ? argv[optind] : "");
 		return -EINVAL;
 	}
@@ -159,7 +160,7 @@ static int check_caps(void)
 static int check_policy(const char *path)
 {
 	const struct ward_iface_conf *conf;
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_policy *policy;
 	size_t i;
 	int err;
@@ -212,8 +213,8 @@ static void report_flow_table(struct agent *agent)
 		return;
 	if (bpf_map__max_entries(map) != agent->flow_table) {
 		pr_warn("the flow table pinned under %s holds %u flows: --flow-table %u takes "
-			"effect after `ward detach`", agent->pin_dir, bpf_map__max_entries(map),
-			agent->flow_table);
+			"effect after `ward detach`",
+			agent->pin_dir, bpf_map__max_entries(map), agent->flow_table);
 		return;
 	}
 	pr_info("flow table of %u flows", agent->flow_table);
@@ -225,7 +226,8 @@ static int reuse_pinned_maps(struct agent *agent)
 	struct bpf_map *map;
 	int fd, n = 0, err;
 
-	bpf_object__for_each_map(map, agent->skel->obj) {
+	bpf_object__for_each_map(map, agent->skel->obj)
+	{
 		if (bpf_map__is_internal(map))
 			continue;
 		fd = ward_pin_open(agent->pin_dir, bpf_map__name(map));
@@ -248,7 +250,8 @@ static int pin_new_maps(struct agent *agent)
 	struct bpf_map *map;
 	int fd, err;
 
-	bpf_object__for_each_map(map, agent->skel->obj) {
+	bpf_object__for_each_map(map, agent->skel->obj)
+	{
 		if (bpf_map__is_internal(map))
 			continue;
 		fd = ward_pin_open(agent->pin_dir, bpf_map__name(map));
@@ -270,9 +273,8 @@ static int prog_fd_of_type(struct ward_bpf *skel, enum bpf_prog_type type)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, skel->obj)
-		if (bpf_program__type(prog) == type)
-			return bpf_program__fd(prog);
+	bpf_object__for_each_program(prog, skel->obj) if (bpf_program__type(prog) ==
+							  type) return bpf_program__fd(prog);
 	return -ENOENT;
 }
 
@@ -330,8 +332,10 @@ static int load_programs(struct agent *agent)
 	err = ward_bpf__load(agent->skel);
 	if (err) {
 		pr_err("the kernel refused ward's BPF programs: %s%s (run with -vv for the "
-		       "verifier's log)", strerror(-err),
-		       reused ? "; the pinned maps may be an older ward's: `ward detach` first" : "");
+		       "verifier's log)",
+		       strerror(-err),
+		       reused ? "; the pinned maps may be an older ward's: `ward detach` first"
+			      : "");
 		return err;
 	}
 	err = pin_new_maps(agent);
@@ -340,8 +344,8 @@ static int load_programs(struct agent *agent)
 		return err;
 	}
 
-	err = choose_prog(agent, prog_fd_of_type(agent->skel, BPF_PROG_TYPE_XDP),
-			  WARD_PIN_PROG_XDP, &agent->xdp_fd, &agent->old_xdp_fd);
+	err = choose_prog(agent, prog_fd_of_type(agent->skel, BPF_PROG_TYPE_XDP), WARD_PIN_PROG_XDP,
+			  &agent->xdp_fd, &agent->old_xdp_fd);
 	if (!err)
 		err = choose_prog(agent, prog_fd_of_type(agent->skel, BPF_PROG_TYPE_SCHED_CLS),
 				  WARD_PIN_PROG_TC, &agent->tc_fd, &agent->old_tc_fd);
@@ -374,7 +378,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&ev, data, sizeof(ev));
 	ward_event_names_resolve(tables, 2, agent->ifnames, agent->nifaces, &ev, &names);
-	if (ward_event_format_packet(&agent->line, &ev, &names, agent->clock_offset) || !agent->sink)
+	if (ward_event_format_packet(&agent->line, &ev, &names, agent->clock_offset) ||
+	    !agent->sink)
 		return 0;
 	if (ward_sink_append(agent->sink, &agent->line)) /* written by the batch's flush */
 		pr_warn("cannot write an event line to %s", agent->events_path);
@@ -421,8 +426,8 @@ static int open_watches(struct agent *agent)
 		return agent->link_fd;
 	err = ward_file_watch_open(&agent->policy_watch, agent->policy_path);
 	if (err)
-		pr_warn("cannot watch %s for changes (%s): reload with SIGHUP",
-			agent->policy_path, strerror(-err));
+		pr_warn("cannot watch %s for changes (%s): reload with SIGHUP", agent->policy_path,
+			strerror(-err));
 	return open_ringbuf(agent);
 }
 
@@ -480,7 +485,7 @@ static void on_policy_file(struct agent *agent)
 static void check_policy_gone(struct agent *agent)
 {
 	char cause[WARD_PATH_MAX + 64];
-	const char *errors[1] = { cause };
+	const char *errors[1] = {cause};
 
 	if (!agent->policy_gone_ms ||
 	    ward_syslog_now_ms() - agent->policy_gone_ms < POLICY_GONE_GRACE_MS)
@@ -529,10 +534,10 @@ static void check_lost(struct agent *agent)
 static void loop(struct agent *agent)
 {
 	struct pollfd pfd[4] = {
-		{ .fd = ring_buffer__epoll_fd(agent->rb), .events = POLLIN },
-		{ .fd = agent->sig_fd, .events = POLLIN },
-		{ .fd = agent->link_fd, .events = POLLIN },
-		{ .fd = agent->policy_watch.fd, .events = POLLIN },
+		{.fd = ring_buffer__epoll_fd(agent->rb), .events = POLLIN},
+		{.fd = agent->sig_fd, .events = POLLIN},
+		{.fd = agent->link_fd, .events = POLLIN},
+		{.fd = agent->policy_watch.fd, .events = POLLIN},
 	};
 	int n;
 
@@ -581,8 +586,7 @@ static int start(struct agent *agent)
 
 	err = ward_pins_prepare(agent->pin_dir);
 	if (err) {
-		pr_err("cannot use %s as ward's pin directory: %s", agent->pin_dir,
-		       strerror(-err));
+		pr_err("cannot use %s as ward's pin directory: %s", agent->pin_dir, strerror(-err));
 		return WARD_EXIT_KERNEL;
 	}
 	if (ward_state_read(agent->pin_dir, &agent->state))
@@ -662,10 +666,15 @@ static void stop(struct agent *agent)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .events = DEFAULT_EVENTS, .pin_dir = WARD_DEFAULT_PIN_DIR };
+	struct run_opts o = {.events = DEFAULT_EVENTS, .pin_dir = WARD_DEFAULT_PIN_DIR};
 	struct agent agent = {
-		.xdp_fd = -1, .tc_fd = -1, .old_xdp_fd = -1, .old_tc_fd = -1,
-		.sig_fd = -1, .link_fd = -1, .policy_watch = { .fd = -1 },
+		.xdp_fd = -1,
+		.tc_fd = -1,
+		.old_xdp_fd = -1,
+		.old_tc_fd = -1,
+		.sig_fd = -1,
+		.link_fd = -1,
+		.policy_watch = {.fd = -1},
 	};
 	int err, ret;
 

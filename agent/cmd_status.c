@@ -36,26 +36,27 @@ struct status {
 	uint32_t slot;
 	struct ward_counters *counters; /* ndevices + nifaces, summed over CPUs */
 	uint32_t ncounters;
-	struct ward_dev_name *names;	 /* ndevices */
+	struct ward_dev_name *names; /* ndevices */
 	uint64_t held;
 	uint64_t flows_tracked;
 	uint64_t flows_evicted;
-	uint32_t flow_table_size;	 /* max_entries of the shared table */
+	uint32_t flow_table_size; /* max_entries of the shared table */
 	struct ward_stats stats;
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ward status [--pin-dir DIR] [--json]\n\n"
-		     "Show what ward has attached where, the policy in force (its SHA-256 and when\n"
-		     "it was loaded) and the counters per device and reason, read from the pins\n"
-		     "under DIR (default %s). Works whether or not an agent runs.\n",
+	fprintf(out,
+		"usage: ward status [--pin-dir DIR] [--json]\n\n"
+		"Show what ward has attached where, the policy in force (its SHA-256 and when\n"
+		"it was loaded) and the counters per device and reason, read from the pins\n"
+		"under DIR (default %s). Works whether or not an agent runs.\n",
 		WARD_DEFAULT_PIN_DIR);
 }
 
 static uint32_t map_id(int fd)
 {
-	struct bpf_map_info info = { 0 };
+	struct bpf_map_info info = {0};
 	uint32_t len = sizeof(info);
 
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
@@ -187,7 +188,7 @@ static uint64_t count_keys(const char *dir, const char *name, size_t key_size)
 
 static uint32_t table_size(const char *dir, const char *name)
 {
-	struct bpf_map_info info = { 0 };
+	struct bpf_map_info info = {0};
 	uint32_t len = sizeof(info);
 	int fd;
 
@@ -208,9 +209,9 @@ static void read_flows(struct status *st)
 {
 	uint64_t gone;
 
-	st->flows_tracked = count_keys(st->pin_dir, WARD_MAP_FLOWS, sizeof(struct ward_flow_key)) +
-			    count_keys(st->pin_dir, WARD_MAP_FLOWS_CRITICAL,
-				       sizeof(struct ward_flow_key));
+	st->flows_tracked =
+		count_keys(st->pin_dir, WARD_MAP_FLOWS, sizeof(struct ward_flow_key)) +
+		count_keys(st->pin_dir, WARD_MAP_FLOWS_CRITICAL, sizeof(struct ward_flow_key));
 	st->flow_table_size = table_size(st->pin_dir, WARD_MAP_FLOWS);
 	gone = st->stats.flows_deleted + st->flows_tracked;
 	st->flows_evicted = st->stats.flows_created > gone ? st->stats.flows_created - gone : 0;
@@ -442,8 +443,7 @@ static void print_json(const struct status *st)
 	printf(",\"flows\":{\"tracked\":%llu,\"evicted\":%llu,\"table_size\":%u,"
 	       "\"created\":%llu,\"insert_failed\":%llu,\"critical_table_full\":%llu}",
 	       (unsigned long long)st->flows_tracked, (unsigned long long)st->flows_evicted,
-	       st->flow_table_size,
-	       (unsigned long long)st->stats.flows_created,
+	       st->flow_table_size, (unsigned long long)st->stats.flows_created,
 	       (unsigned long long)st->stats.flow_insert_failed,
 	       (unsigned long long)st->stats.critical_table_full);
 	printf(",\"events\":{\"delivered\":%llu,\"held_back\":%llu,\"lost\":%llu}}\n",
@@ -512,8 +512,7 @@ static void print_text(const struct status *st)
 	printf("flows       tracked %llu (shared table of %u), evicted %llu, created %llu, "
 	       "insert failed %llu, life-critical in the shared table %llu\n",
 	       (unsigned long long)st->flows_tracked, st->flow_table_size,
-	       (unsigned long long)st->flows_evicted,
-	       (unsigned long long)st->stats.flows_created,
+	       (unsigned long long)st->flows_evicted, (unsigned long long)st->stats.flows_created,
 	       (unsigned long long)st->stats.flow_insert_failed,
 	       (unsigned long long)st->stats.critical_table_full);
 	printf("events      packets in delivered events %llu, held back %llu, lost %llu\n",
@@ -524,10 +523,10 @@ static void print_text(const struct status *st)
 static int parse_args(int argc, char **argv, const char **pin_dir, int *json)
 {
 	static const struct option opts[] = {
-		{ "pin-dir", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"pin-dir", required_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -557,7 +556,7 @@ static int parse_args(int argc, char **argv, const char **pin_dir, int *json)
 
 int cmd_status(int argc, char **argv)
 {
-	struct status st = { .pin_dir = WARD_DEFAULT_PIN_DIR };
+	struct status st = {.pin_dir = WARD_DEFAULT_PIN_DIR};
 	int json = 0, err, ret = WARD_EXIT_OK;
 
 	err = parse_args(argc, argv, &st.pin_dir, &json);
@@ -569,7 +568,8 @@ int cmd_status(int argc, char **argv)
 	err = read_status(&st);
 	if (err == -ENOENT) {
 		pr_err("nothing of ward is pinned under %s: is an agent (ward run) started with this "
-		       "--pin-dir?", st.pin_dir);
+		       "--pin-dir?",
+		       st.pin_dir);
 		ret = WARD_EXIT_KERNEL;
 		goto free_status;
 	}

@@ -37,10 +37,10 @@
 #define DEFAULT_LINES	    10
 #define MAX_LINE_BYTES	    (1 << 20)
 #define READ_CHUNK	    65536
-#define REASON_LIST                                                                        \
-	"no-rule, spoofed-source, wrong-vlan, fragment, malformed, ip-options, non-ip, "   \
+#define REASON_LIST                                                                      \
+	"no-rule, spoofed-source, wrong-vlan, fragment, malformed, ip-options, non-ip, " \
 	"rate-limit, unknown-host, flow-revoked"
-#define FOLLOW_POLL_NS	    100000000L /* 100 ms between looks at a quiet file */
+#define FOLLOW_POLL_NS 100000000L /* 100 ms between looks at a quiet file */
 
 struct tail_opts {
 	const char *path;
@@ -112,18 +112,14 @@ static int parse_lines(const char *arg, long *out)
 static int parse_opts(int argc, char **argv, struct tail_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "events", required_argument, NULL, 'e' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "lines", required_argument, NULL, 'n' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"events", required_argument, NULL, 'e'}, {"follow", no_argument, NULL, 'f'},
+		{"lines", required_argument, NULL, 'n'},  {"device", required_argument, NULL, 'd'},
+		{"reason", required_argument, NULL, 'r'}, {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
 	};
 	int c;
 
-	*o = (struct tail_opts){ .path = DEFAULT_EVENTS_PATH, .lines = DEFAULT_LINES };
+	*o = (struct tail_opts){.path = DEFAULT_EVENTS_PATH, .lines = DEFAULT_LINES};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "fn:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -209,7 +205,7 @@ static const char *field(const struct ward_jobj *o, const char *key)
 
 static void put_time(const char *ts)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	const char *rest;
 	char hms[16];
 	time_t secs;
@@ -556,7 +552,7 @@ static int keep_if_matching(struct ring *ring, const char *line, size_t len,
 
 static void ring_show_and_free(struct ring *ring, const struct tail_opts *opts)
 {
-	struct line_reader none = { 0 }; /* the lines were judged already: no warning */
+	struct line_reader none = {0}; /* the lines were judged already: no warning */
 	long i, at;
 
 	for (i = 0; i < ring->count; i++) {
@@ -571,7 +567,7 @@ static void ring_show_and_free(struct ring *ring, const struct tail_opts *opts)
 
 static int show_last_lines(struct line_reader *r, const struct tail_opts *opts)
 {
-	struct ring ring = { .size = opts->lines };
+	struct ring ring = {.size = opts->lines};
 	const char *line;
 	size_t len;
 	int err = 0, got;
@@ -664,7 +660,7 @@ static int switch_file(struct line_reader *r, const struct tail_opts *opts)
 
 static int follow(struct line_reader *r, const struct tail_opts *opts)
 {
-	const struct timespec pause = { 0, FOLLOW_POLL_NS };
+	const struct timespec pause = {0, FOLLOW_POLL_NS};
 	int err;
 
 	while (!stop_requested) {
@@ -695,7 +691,7 @@ static int follow(struct line_reader *r, const struct tail_opts *opts)
 
 static void catch_stop_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction sa = {.sa_handler = on_stop_signal};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -704,7 +700,7 @@ static void catch_stop_signals(void)
 
 int cmd_tail(int argc, char **argv)
 {
-	struct line_reader r = { 0 };
+	struct line_reader r = {0};
 	struct tail_opts opts;
 	int err;
 

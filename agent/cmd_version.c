@@ -20,13 +20,13 @@ struct feature {
 };
 
 static const struct feature features[] = {
-	{ "xdp", 0, BPF_PROG_TYPE_XDP },
-	{ "tc", 0, BPF_PROG_TYPE_SCHED_CLS },
-	{ "lpm_trie", 1, BPF_MAP_TYPE_LPM_TRIE },
-	{ "lru_hash", 1, BPF_MAP_TYPE_LRU_HASH },
-	{ "array_of_maps", 1, BPF_MAP_TYPE_ARRAY_OF_MAPS },
-	{ "ringbuf", 1, BPF_MAP_TYPE_RINGBUF },
-	{ "percpu_array", 1, BPF_MAP_TYPE_PERCPU_ARRAY },
+	{"xdp", 0, BPF_PROG_TYPE_XDP},
+	{"tc", 0, BPF_PROG_TYPE_SCHED_CLS},
+	{"lpm_trie", 1, BPF_MAP_TYPE_LPM_TRIE},
+	{"lru_hash", 1, BPF_MAP_TYPE_LRU_HASH},
+	{"array_of_maps", 1, BPF_MAP_TYPE_ARRAY_OF_MAPS},
+	{"ringbuf", 1, BPF_MAP_TYPE_RINGBUF},
+	{"percpu_array", 1, BPF_MAP_TYPE_PERCPU_ARRAY},
 };
 
 static const char *probe(const struct feature *f)

@@ -26,7 +26,7 @@ static struct agent_iface *find_iface(struct agent_iface *list, uint32_t n, cons
 
 static void emit_attach(struct agent *agent, const struct agent_iface *iface, bool attached)
 {
-	struct ward_attachment att = { 0 };
+	struct ward_attachment att = {0};
 	const char *mode = "xdp-generic";
 
 	if (attached && !ward_attach_query(iface->ifindex, &att) &&
@@ -118,8 +118,7 @@ int agent_attach_iface(struct agent *agent, struct agent_iface *iface)
 	}
 	err = ward_attach_tc(iface->ifindex, agent->tc_fd);
 	if (err) {
-		pr_err("cannot attach the TC egress filter to %s: %s", iface->name,
-		       strerror(-err));
+		pr_err("cannot attach the TC egress filter to %s: %s", iface->name, strerror(-err));
 		return err;
 	}
 	if (!iface->attached)

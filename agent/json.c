@@ -305,7 +305,7 @@ static int unicode_escape(struct cursor *c, struct ward_jbuf *b)
 		return -EINVAL;
 	if (cp >= 0xd800 && cp <= 0xdbff && c->end - c->p >= 6 && c->p[0] == '\\' &&
 	    c->p[1] == 'u') {
-		struct cursor look = { c->p + 2, c->end };
+		struct cursor look = {c->p + 2, c->end};
 
 		if (!hex4(&look, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
 			c->p = look.p;
@@ -481,7 +481,7 @@ static int parse_field(struct cursor *c, struct ward_jobj *o)
 
 int ward_json_parse(const char *line, size_t len, struct ward_jobj *out)
 {
-	struct cursor c = { line, line + len };
+	struct cursor c = {line, line + len};
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));

@@ -43,8 +43,7 @@ void ward_json_strn(struct ward_jbuf *b, const char *key, const char *val, size_
 void ward_json_uint(struct ward_jbuf *b, const char *key, uint64_t val);
 /* Append @len bytes of JSON text as they are: the caller vouches that they need no escaping. */
 void ward_json_raw(struct ward_jbuf *b, const char *s, size_t len);
-void ward_json_str_array(struct ward_jbuf *b, const char *key, const char *const *vals,
-			 size_t n);
+void ward_json_str_array(struct ward_jbuf *b, const char *key, const char *const *vals, size_t n);
 
 /* Append @len bytes of @s as the inside of a JSON string (no quotes). */
 void ward_json_escape(struct ward_jbuf *b, const char *s, size_t len);
@@ -73,7 +72,8 @@ struct ward_jobj {
  * Parse one line holding a flat object of strings, unsigned integers and
  * arrays of strings, surrounded by optional whitespace. Returns 0 and fills
  * @out (freed with ward_jobj_free()), -EINVAL when the line is anything
- * else (a string holding bytes that are not UTF-8 included), -ENOMEM. \uXXXX escapes (and surrogate pairs) are decoded to UTF-8.
+ * else (a string holding bytes that are not UTF-8 included), -ENOMEM. \uXXXX escapes (and surrogate
+ * pairs) are decoded to UTF-8.
  */
 int ward_json_parse(const char *line, size_t len, struct ward_jobj *out);
 void ward_jobj_free(struct ward_jobj *o);

@@ -10,13 +10,13 @@
 #include "log.h"
 
 static const struct ward_command commands[] = {
-	{ "check", "validate a policy file and say how big it is", cmd_check },
-	{ "explain", "what the policy does with a flow, and why", cmd_explain },
-	{ "run", "load the policy, attach, and stream events", cmd_run },
-	{ "status", "what is attached where, the policy in force, counters", cmd_status },
-	{ "detach", "remove ward from interfaces, and its pins", cmd_detach },
-	{ "tail", "show recent events, one a line; -f follows them", cmd_tail },
-	{ "version", "show versions and the kernel features found", cmd_version },
+	{"check", "validate a policy file and say how big it is", cmd_check},
+	{"explain", "what the policy does with a flow, and why", cmd_explain},
+	{"run", "load the policy, attach, and stream events", cmd_run},
+	{"status", "what is attached where, the policy in force, counters", cmd_status},
+	{"detach", "remove ward from interfaces, and its pins", cmd_detach},
+	{"tail", "show recent events, one a line; -f follows them", cmd_tail},
+	{"version", "show versions and the kernel features found", cmd_version},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -44,7 +44,7 @@ static const struct ward_command *find_command(const char *name)
 static int run_help(int argc, char **argv)
 {
 	const struct ward_command *cmd;
-	char *help_argv[] = { NULL, "--help", NULL };
+	char *help_argv[] = {NULL, "--help", NULL};
 
 	if (argc < 2) {
 		usage(stdout);

@@ -92,8 +92,7 @@ static void diff_old(const struct key_index *ix, const struct ward_diff_set *old
 
 		if (at == SLOT_EMPTY)
 			out->del[out->ndel++] = base + i;
-		else if (!memcmp(e + old->val_off, entry_at(new, at) + new->val_off,
-				 new->val_size))
+		else if (!memcmp(e + old->val_off, entry_at(new, at) + new->val_off, new->val_size))
 			in_place[at] = true;
 	}
 }
@@ -116,8 +115,7 @@ static void common_ends(const struct ward_diff_set *old, const struct ward_diff_
 	while (*head < most && same_entry(old, *head, new, *head))
 		(*head)++;
 	*tail = 0;
-	while (*head + *tail < most &&
-	       same_entry(old, old->n - 1 - *tail, new, new->n - 1 - *tail))
+	while (*head + *tail < most && same_entry(old, old->n - 1 - *tail, new, new->n - 1 - *tail))
 		(*tail)++;
 }
 
@@ -131,8 +129,8 @@ static struct ward_diff_set middle_of(const struct ward_diff_set *s, size_t head
 	return m;
 }
 
-int ward_diff_compute(const struct ward_diff_set *old_set,
-		      const struct ward_diff_set *new_set, struct ward_diff *out)
+int ward_diff_compute(const struct ward_diff_set *old_set, const struct ward_diff_set *new_set,
+		      struct ward_diff *out)
 {
 	struct ward_diff_set old, new;
 	struct key_index ix = {0};

@@ -29,7 +29,7 @@
 /* What one slot holds, as this process last wrote it: the base of the next diff there. */
 struct slot_state {
 	bool valid;
-	uint32_t id[WARD_SM_COUNT];	  /* the inner maps' ids */
+	uint32_t id[WARD_SM_COUNT]; /* the inner maps' ids */
 	/*
 	 * and the maps themselves, open where id[] is set: finding a map by id
 	 * needs CAP_SYS_ADMIN, which the agent drops (and never has under the
@@ -570,10 +570,12 @@ static struct device_rec *device_recs(const struct ward_compiled *c)
 	return r;
 }
 
-#define RECORD_SET(array, count, type, key, value)                                         \
-	((struct ward_diff_set){.base = (array), .n = (count), .stride = sizeof(type),        \
-				.key_size = sizeof(((type *)0)->key),                        \
-				.val_off = offsetof(type, value),                            \
+#define RECORD_SET(array, count, type, key, value)                    \
+	((struct ward_diff_set){.base = (array),                      \
+				.n = (count),                         \
+				.stride = sizeof(type),               \
+				.key_size = sizeof(((type *)0)->key), \
+				.val_off = offsetof(type, value),     \
 				.val_size = sizeof(((type *)0)->value)})
 
 static int diff_ifaces(int fd, const struct slot_state *st, const struct ward_compiled *c,
@@ -622,21 +624,21 @@ static int update_inner(enum ward_slot_map map, int fd, const struct slot_state 
 	case WARD_SM_IFACES:
 		return diff_ifaces(fd, st, c, ifindex);
 	case WARD_SM_DEV_MAC:
-		return apply_diff(fd, map,
-				  &RECORD_SET(o->macs, o->nmacs, struct ward_mac_entry, key,
-					      device_id),
-				  &RECORD_SET(c->macs, c->nmacs, struct ward_mac_entry, key,
-					      device_id));
+		return apply_diff(
+			fd, map,
+			&RECORD_SET(o->macs, o->nmacs, struct ward_mac_entry, key, device_id),
+			&RECORD_SET(c->macs, c->nmacs, struct ward_mac_entry, key, device_id));
 	case WARD_SM_DEV_IP:
-		return apply_diff(fd, map,
-				  &RECORD_SET(o->ips, o->nips, struct ward_ip_entry, key, device_id),
-				  &RECORD_SET(c->ips, c->nips, struct ward_ip_entry, key, device_id));
+		return apply_diff(
+			fd, map, &RECORD_SET(o->ips, o->nips, struct ward_ip_entry, key, device_id),
+			&RECORD_SET(c->ips, c->nips, struct ward_ip_entry, key, device_id));
 	case WARD_SM_DEVICES:
 		return diff_devices(fd, st, c);
 	case WARD_SM_PEERS:
-		return apply_diff(fd, map,
-				  &RECORD_SET(o->peers, o->npeers, struct ward_peer_entry, key, rules),
-				  &RECORD_SET(c->peers, c->npeers, struct ward_peer_entry, key, rules));
+		return apply_diff(
+			fd, map,
+			&RECORD_SET(o->peers, o->npeers, struct ward_peer_entry, key, rules),
+			&RECORD_SET(c->peers, c->npeers, struct ward_peer_entry, key, rules));
 	case WARD_SM_SERVICES:
 		return apply_diff(fd, map,
 				  &RECORD_SET(o->services, o->nservices, struct ward_service_entry,
@@ -653,8 +655,7 @@ static int update_inner(enum ward_slot_map map, int fd, const struct slot_state 
 }
 
 /* The inner maps in @slot are still the ones @st describes (nobody else installed there). */
-static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot,
-			   const struct slot_state *st)
+static bool slot_unchanged(const struct ward_maps *maps, uint32_t slot, const struct slot_state *st)
 {
 	uint32_t id;
 

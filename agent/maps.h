@@ -59,7 +59,7 @@ struct ward_slot_cache;
 struct ward_maps {
 	int slot_fd[WARD_SM_COUNT];
 	int fd[WARD_MM_COUNT];
-	bool owned; /* close the descriptors in ward_maps_close() */
+	bool owned;		       /* close the descriptors in ward_maps_close() */
 	struct ward_slot_cache *cache; /* what each slot holds; freed by ward_maps_close() */
 };
 

@@ -148,7 +148,7 @@ static void walk_hash(int fd, size_t key_size, size_t value_size, uint64_t *entr
 
 static uint32_t max_entries(int fd)
 {
-	struct bpf_map_info info = { 0 };
+	struct bpf_map_info info = {0};
 	uint32_t len = sizeof(info);
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))

@@ -64,7 +64,7 @@ struct ward_metrics_snap {
 	uint64_t flows_tracked;
 	uint64_t flows_tracked_critical;
 	uint32_t flow_table_size; /* max_entries of the shared table */
-	uint64_t held_back; /* packets waiting for the next event of their kind */
+	uint64_t held_back;	  /* packets waiting for the next event of their kind */
 	struct ward_metrics_agent agent;
 };
 

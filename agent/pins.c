@@ -177,7 +177,8 @@ int ward_pins_find(const char *dir)
 	pr_err("no bpffs on %s in this mount namespace (as under `ip netns exec`), and the "
 	       "host's cannot be reached: that needs CAP_SYS_PTRACE and CAP_SYS_ADMIN. Run "
 	       "ward as root with all its capabilities, or enter the network namespace alone: "
-	       "nsenter --net=/run/netns/NS ward ...", BPFFS_ROOT);
+	       "nsenter --net=/run/netns/NS ward ...",
+	       BPFFS_ROOT);
 	return -EACCES;
 }
 

@@ -31,14 +31,14 @@
  * current; a pin of another map is stale.
  */
 #define WARD_PIN_COUNTERS_FMT "ward_counters_%u"
-#define WARD_STATE_VERSION   1
-#define WARD_PATH_MAX	     4096
+#define WARD_STATE_VERSION    1
+#define WARD_PATH_MAX	      4096
 
 struct ward_state {
-	uint32_t version;	/* WARD_STATE_VERSION */
+	uint32_t version; /* WARD_STATE_VERSION */
 	uint32_t nifaces;
 	uint64_t generation;
-	uint64_t loaded_at_ns;	/* CLOCK_REALTIME when the policy went in force */
+	uint64_t loaded_at_ns; /* CLOCK_REALTIME when the policy went in force */
 	uint32_t ndevices;
 	uint32_t pad;
 	uint8_t sha256[WARD_SHA256_LEN];
@@ -48,8 +48,8 @@ struct ward_state {
 
 struct ward_dev_name {
 	char name[WARD_NAME_MAX];
-	uint8_t criticality;	/* enum ward_criticality */
-	uint8_t mode;		/* enum ward_mode */
+	uint8_t criticality; /* enum ward_criticality */
+	uint8_t mode;	     /* enum ward_mode */
 	uint8_t pad[6];
 };
 

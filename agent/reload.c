@@ -66,8 +66,8 @@ static void emit_rejected(struct agent *agent, const struct ward_diags *diags, i
 	if (lines && !n && err) {
 		fallback[0] = (char *)strerror(-err);
 		ward_event_format_policy_rejected(&agent->line, ward_clock_now_ns(),
-						  agent->policy_path,
-						  (const char *const *)fallback, 1);
+						  agent->policy_path, (const char *const *)fallback,
+						  1);
 	} else if (lines) {
 		ward_event_format_policy_rejected(&agent->line, ward_clock_now_ns(),
 						  agent->policy_path, (const char *const *)lines,
@@ -98,8 +98,7 @@ static int build_names(const struct ward_policy *policy, uint64_t generation,
 {
 	size_t i;
 
-	names->devices = calloc(policy->ndevices ? policy->ndevices : 1,
-				sizeof(*names->devices));
+	names->devices = calloc(policy->ndevices ? policy->ndevices : 1, sizeof(*names->devices));
 	if (!names->devices)
 		return -ENOMEM;
 	for (i = 0; i < policy->ndevices; i++) {
@@ -145,7 +144,8 @@ static void record_state(struct agent *agent, const struct pending *p)
 	memcpy(st->sha256, p->sha, sizeof(st->sha256));
 	memset(st->ifnames, 0, sizeof(st->ifnames));
 	for (i = 0; i < agent->policy->nifaces && i < WARD_MAX_IFACES; i++)
-		snprintf(st->ifnames[i], sizeof(st->ifnames[i]), "%s", agent->policy->ifaces[i].name);
+		snprintf(st->ifnames[i], sizeof(st->ifnames[i]), "%s",
+			 agent->policy->ifaces[i].name);
 	real = realpath(agent->policy_path, NULL);
 	snprintf(st->path, sizeof(st->path), "%s", real ? real : agent->policy_path);
 	free(real);
@@ -162,7 +162,7 @@ void agent_ifindexes(const struct agent *agent, uint32_t *out)
 /* Fill the inactive slot from @compiled and flip to it. */
 static int install_maps(struct agent *agent, const struct ward_compiled *compiled)
 {
-	uint32_t ifindex[WARD_MAX_IFACES] = { 0 };
+	uint32_t ifindex[WARD_MAX_IFACES] = {0};
 	int err;
 
 	agent_ifindexes(agent, ifindex);
@@ -242,8 +242,8 @@ free_names:
 
 int agent_load_policy(struct agent *agent, bool is_reload)
 {
-	struct ward_diags diags = { 0 };
-	struct pending p = { 0 };
+	struct ward_diags diags = {0};
+	struct pending p = {0};
 	int err;
 
 	err = prepare(agent, &p, &diags);
@@ -284,7 +284,7 @@ static int shift_names(struct agent *agent, uint64_t generation)
 
 int agent_refresh_policy(struct agent *agent)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_compiled *compiled;
 	int err;
 

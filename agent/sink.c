@@ -178,8 +178,8 @@ int ward_sink_flush(struct ward_sink *sink)
 int ward_sink_write(struct ward_sink *sink, const struct ward_jbuf *line)
 {
 	struct iovec iov[2] = {
-		{ .iov_base = line->data, .iov_len = line->len },
-		{ .iov_base = "\n", .iov_len = 1 },
+		{.iov_base = line->data, .iov_len = line->len},
+		{.iov_base = "\n", .iov_len = 1},
 	};
 	int err;
 

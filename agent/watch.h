@@ -19,7 +19,7 @@ int ward_linkmon_open(void);
 struct ward_link_change {
 	int ifindex;
 	char name[WARD_IFNAME_MAX];
-	bool deleted;	/* RTM_DELLINK; else RTM_NEWLINK (created, changed, up or down) */
+	bool deleted; /* RTM_DELLINK; else RTM_NEWLINK (created, changed, up or down) */
 };
 
 typedef void (*ward_link_cb)(void *ctx, const struct ward_link_change *change);

@@ -25,48 +25,48 @@
 #define WARD_ABI_VERSION 2
 
 /* Limits of the datapath: a policy over any of them is refused by the compiler. */
-#define WARD_MAX_DEVICES	   65536
-#define WARD_MAX_IFACES		   64
-#define WARD_MAX_RULES_PER_DIR	   64 /* one bit each in a __u64 rule mask */
-#define WARD_MAX_DEV_ADDRS	   (4 * WARD_MAX_DEVICES)
-#define WARD_MAX_PEER_ENTRIES	   (1 << 20)
-#define WARD_MAX_SERVICE_ENTRIES   (1 << 20)
-#define WARD_DEFAULT_FLOWS	   (1 << 20)
-#define WARD_CRITICAL_FLOWS	   (1 << 16)
-#define WARD_FRAG_ENTRIES	   (1 << 14)
+#define WARD_MAX_DEVICES	    65536
+#define WARD_MAX_IFACES		    64
+#define WARD_MAX_RULES_PER_DIR	    64 /* one bit each in a __u64 rule mask */
+#define WARD_MAX_DEV_ADDRS	    (4 * WARD_MAX_DEVICES)
+#define WARD_MAX_PEER_ENTRIES	    (1 << 20)
+#define WARD_MAX_SERVICE_ENTRIES    (1 << 20)
+#define WARD_DEFAULT_FLOWS	    (1 << 20)
+#define WARD_CRITICAL_FLOWS	    (1 << 16)
+#define WARD_FRAG_ENTRIES	    (1 << 14)
 #define WARD_EVENT_SUPPRESS_ENTRIES (1 << 16)
-#define WARD_HOSTS_SEEN_ENTRIES	   (1 << 16)
-#define WARD_RINGBUF_BYTES	   (1 << 22)
-#define WARD_NAME_MAX		   64 /* device name, with its NUL */
-#define WARD_IFNAME_MAX		   16 /* IFNAMSIZ */
+#define WARD_HOSTS_SEEN_ENTRIES	    (1 << 16)
+#define WARD_RINGBUF_BYTES	    (1 << 22)
+#define WARD_NAME_MAX		    64 /* device name, with its NUL */
+#define WARD_IFNAME_MAX		    16 /* IFNAMSIZ */
 
 /* Parser limits (datapath.md, "What a packet goes through"). */
-#define WARD_MAX_VLAN_TAGS	   2
-#define WARD_MAX_IPV6_EXT_HDRS	   6
-#define WARD_MAX_IPV4_OPT_BYTES	   40
+#define WARD_MAX_VLAN_TAGS	2
+#define WARD_MAX_IPV6_EXT_HDRS	6
+#define WARD_MAX_IPV4_OPT_BYTES 40
 
-#define WARD_FRAG_TIMEOUT_NS	   (5ULL * 1000000000ULL)
-#define WARD_EVENT_INTERVAL_NS	   1000000000ULL
+#define WARD_FRAG_TIMEOUT_NS   (5ULL * 1000000000ULL)
+#define WARD_EVENT_INTERVAL_NS 1000000000ULL
 
 /* Map names, as pinned under the pin directory. */
-#define WARD_MAP_ACTIVE		   "ward_active"
-#define WARD_MAP_CONFIG		   "ward_config"
-#define WARD_MAP_IFACES		   "ward_ifaces"
-#define WARD_MAP_DEV_MAC	   "ward_dev_mac"
-#define WARD_MAP_DEV_IP		   "ward_dev_ip"
-#define WARD_MAP_DEVICES	   "ward_devices"
-#define WARD_MAP_PEERS		   "ward_peers"
-#define WARD_MAP_SERVICES	   "ward_services"
-#define WARD_MAP_COUNTERS	   "ward_counters"
-#define WARD_MAP_RATE		   "ward_rate"
-#define WARD_MAP_FLOWS		   "ward_flows"
-#define WARD_MAP_FLOWS_CRITICAL	   "ward_flows_crit"
-#define WARD_MAP_FRAGS		   "ward_frags"
-#define WARD_MAP_EVENTS		   "ward_events"
-#define WARD_MAP_EVENT_SUPPRESS	   "ward_ev_suppress"
-#define WARD_MAP_HOSTS_SEEN	   "ward_hosts_seen"
-#define WARD_MAP_STATS		   "ward_stats"
-#define WARD_MAP_PASSED		   "ward_passed"
+#define WARD_MAP_ACTIVE		"ward_active"
+#define WARD_MAP_CONFIG		"ward_config"
+#define WARD_MAP_IFACES		"ward_ifaces"
+#define WARD_MAP_DEV_MAC	"ward_dev_mac"
+#define WARD_MAP_DEV_IP		"ward_dev_ip"
+#define WARD_MAP_DEVICES	"ward_devices"
+#define WARD_MAP_PEERS		"ward_peers"
+#define WARD_MAP_SERVICES	"ward_services"
+#define WARD_MAP_COUNTERS	"ward_counters"
+#define WARD_MAP_RATE		"ward_rate"
+#define WARD_MAP_FLOWS		"ward_flows"
+#define WARD_MAP_FLOWS_CRITICAL "ward_flows_crit"
+#define WARD_MAP_FRAGS		"ward_frags"
+#define WARD_MAP_EVENTS		"ward_events"
+#define WARD_MAP_EVENT_SUPPRESS "ward_ev_suppress"
+#define WARD_MAP_HOSTS_SEEN	"ward_hosts_seen"
+#define WARD_MAP_STATS		"ward_stats"
+#define WARD_MAP_PASSED		"ward_passed"
 
 enum ward_reason {
 	WARD_REASON_NONE = 0,
@@ -132,8 +132,8 @@ struct ward_active {
 struct ward_config {
 	__u64 generation; /* starts at 1; a flow of another generation is judged again */
 	__u32 timeout_s[WARD_TMO_COUNT];
-	__u32 ndevices;	  /* counters of unknown hosts are at index ndevices + iface_id */
-	__u32 flags;	  /* WARD_CFG_* */
+	__u32 ndevices; /* counters of unknown hosts are at index ndevices + iface_id */
+	__u32 flags;	/* WARD_CFG_* */
 	__u32 pad;
 };
 
@@ -141,9 +141,9 @@ struct ward_config {
 
 /* WARD_MAP_IFACES inner: HASH, key = ifindex (__u32). */
 struct ward_iface_info {
-	__u32 iface_id;	     /* index in the policy's interfaces list */
-	__u8 unknown_hosts;  /* enum ward_unknown_hosts */
-	__u8 has_dhcp;	     /* a device on this interface has dhcp: true */
+	__u32 iface_id;	    /* index in the policy's interfaces list */
+	__u8 unknown_hosts; /* enum ward_unknown_hosts */
+	__u8 has_dhcp;	    /* a device on this interface has dhcp: true */
 	__u8 pad[2];
 };
 
@@ -169,11 +169,11 @@ struct ward_ip_key {
 struct ward_dev_info {
 	__u64 any_proto_rules[WARD_DIR_COUNT]; /* rules with proto: any, by direction */
 	__u32 iface_id;
-	__u32 new_flows_per_s;	/* 0: no limit */
-	__u16 vlan;		/* 0: any VLAN or none */
-	__u8 criticality;	/* enum ward_criticality */
-	__u8 mode;		/* enum ward_mode */
-	__u8 flags;		/* WARD_DEV_* */
+	__u32 new_flows_per_s; /* 0: no limit */
+	__u16 vlan;	       /* 0: any VLAN or none */
+	__u8 criticality;      /* enum ward_criticality */
+	__u8 mode;	       /* enum ward_mode */
+	__u8 flags;	       /* WARD_DEV_* */
 	__u8 mac[6];
 	__u8 pad[1];
 };
@@ -185,8 +185,8 @@ struct ward_dev_info {
  * of every shorter prefix that contains it, so one lookup answers.
  */
 struct ward_peer_key {
-	__u32 prefixlen;  /* 32 + prefix length over the 128-bit address */
-	__u32 dev_dir;	  /* device id << 1 | direction */
+	__u32 prefixlen; /* 32 + prefix length over the 128-bit address */
+	__u32 dev_dir;	 /* device id << 1 | direction */
 	__u8 addr[16];
 };
 
@@ -197,7 +197,7 @@ struct ward_peer_key {
  * has prefixlen 40; a port range becomes the prefixes that cover it.
  */
 struct ward_service_key {
-	__u32 prefixlen;  /* 40 + prefix length over the 16-bit port */
+	__u32 prefixlen; /* 40 + prefix length over the 16-bit port */
 	__u32 dev_dir;
 	__u8 proto;
 	__u8 port[2];
@@ -247,8 +247,8 @@ struct ward_rate_state {
 struct ward_flow_key {
 	__u8 dev_addr[16];
 	__u8 peer_addr[16];
-	__u16 dev_port;	  /* network order */
-	__u16 peer_port;  /* network order */
+	__u16 dev_port;	 /* network order */
+	__u16 peer_port; /* network order */
 	__u8 proto;
 	__u8 pad[3];
 };
@@ -266,9 +266,9 @@ struct ward_flow {
 	__u32 device_id;
 	__u32 ifindex;
 	__u16 vlan;
-	__u8 tmo_class;	  /* enum ward_timeout_class */
-	__u8 flags;	  /* WARD_FLOW_* */
-	__u8 mac[6];	  /* the device's MAC, or zero when it declares none */
+	__u8 tmo_class; /* enum ward_timeout_class */
+	__u8 flags;	/* WARD_FLOW_* */
+	__u8 mac[6];	/* the device's MAC, or zero when it declares none */
 	__u8 pad[2];
 };
 
@@ -297,23 +297,23 @@ enum ward_event_type {
 
 /* WARD_MAP_EVENTS: RINGBUF of these. */
 struct ward_event {
-	__u64 ts_ns;	   /* bpf_ktime_get_ns() */
-	__u64 generation;  /* policy generation that judged the packet */
+	__u64 ts_ns;	  /* bpf_ktime_get_ns() */
+	__u64 generation; /* policy generation that judged the packet */
 	__u32 ifindex;
-	__u32 device_id;   /* WARD_DEVICE_NONE for a host no device matches */
-	__u32 count;	   /* 1 + packets held back since the last such event */
-	__u32 len;	   /* frame length */
-	__u8 type;	   /* enum ward_event_type */
-	__u8 reason;	   /* enum ward_reason */
-	__u8 direction;	   /* enum ward_direction */
-	__u8 proto;	   /* L4 protocol, 0 when not IP */
+	__u32 device_id; /* WARD_DEVICE_NONE for a host no device matches */
+	__u32 count;	 /* 1 + packets held back since the last such event */
+	__u32 len;	 /* frame length */
+	__u8 type;	 /* enum ward_event_type */
+	__u8 reason;	 /* enum ward_reason */
+	__u8 direction;	 /* enum ward_direction */
+	__u8 proto;	 /* L4 protocol, 0 when not IP */
 	__u8 is_v4;
-	__u8 has_l4;	   /* ports (or ICMP type and code) are meaningful */
-	__u16 vlan;	   /* innermost tag, 0 when untagged */
+	__u8 has_l4; /* ports (or ICMP type and code) are meaningful */
+	__u16 vlan;  /* innermost tag, 0 when untagged */
 	__u8 src[16];
 	__u8 dst[16];
-	__u16 sport;	   /* host order; ICMP: type */
-	__u16 dport;	   /* host order; ICMP: code */
+	__u16 sport; /* host order; ICMP: type */
+	__u16 dport; /* host order; ICMP: code */
 	__u8 src_mac[6];
 	__u8 dst_mac[6];
 };
@@ -340,7 +340,7 @@ struct ward_suppress_key {
 
 struct ward_suppress {
 	__u64 last_ns;
-	__u64 held;	   /* packets held back since last_ns */
+	__u64 held; /* packets held back since last_ns */
 };
 
 /* WARD_MAP_HOSTS_SEEN: LRU_HASH, value unused (__u8). */
@@ -365,10 +365,10 @@ struct ward_host_key {
  */
 struct ward_stats {
 	__u64 flows_created;
-	__u64 critical_table_full;  /* critical flows put in the shared table */
+	__u64 critical_table_full; /* critical flows put in the shared table */
 	__u64 flow_insert_failed;
 	__u64 frags_tracked;
-	__u64 flows_deleted;	    /* by the datapath: expired, RST, revoked */
+	__u64 flows_deleted; /* by the datapath: expired, RST, revoked */
 };
 
 #define WARD_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type)

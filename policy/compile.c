@@ -38,7 +38,7 @@ struct overflow {
 	const struct ward_device *device;
 };
 
-static const char *const dir_names[WARD_DIR_COUNT] = { "outbound", "inbound" };
+static const char *const dir_names[WARD_DIR_COUNT] = {"outbound", "inbound"};
 
 /* Make room for @need elements of @size bytes in *@items (capacity *@cap). */
 static int grow(void **items, size_t *cap, size_t need, size_t size)
@@ -224,8 +224,8 @@ static int fill_devices(const struct ward_policy *policy, struct ward_compiled *
 			memcpy(e->key.mac, dev->mac, sizeof(e->key.mac));
 			e->device_id = id;
 		}
-		add_ips(dev, id, (const uint8_t (*)[16])dev->ipv4, dev->nipv4, c);
-		add_ips(dev, id, (const uint8_t (*)[16])dev->ipv6, dev->nipv6, c);
+		add_ips(dev, id, (const uint8_t(*)[16])dev->ipv4, dev->nipv4, c);
+		add_ips(dev, id, (const uint8_t(*)[16])dev->ipv6, dev->nipv6, c);
 	}
 	return 0;
 }
@@ -314,16 +314,15 @@ static int collect_peers(const struct ward_device *dev, int dir, struct lpm_list
 }
 
 /* Service bits: protocol, then the port in network order (or ICMP type, code). */
-static int add_service(struct lpm_list *list, uint8_t proto, uint16_t port,
-		       unsigned int port_plen, uint64_t rules)
+static int add_service(struct lpm_list *list, uint8_t proto, uint16_t port, unsigned int port_plen,
+		       uint64_t rules)
 {
-	uint8_t bits[3] = { proto, (uint8_t)(port >> 8), (uint8_t)(port & 0xff) };
+	uint8_t bits[3] = {proto, (uint8_t)(port >> 8), (uint8_t)(port & 0xff)};
 
 	return lpm_add(list, bits, sizeof(bits), 8 + port_plen, rules);
 }
 
-static int collect_rule_services(const struct ward_rule *rule, uint64_t bit,
-				 struct lpm_list *list)
+static int collect_rule_services(const struct ward_rule *rule, uint64_t bit, struct lpm_list *list)
 {
 	struct ward_port_prefix pfx[WARD_PORT_PREFIXES_MAX];
 	uint8_t proto = (uint8_t)rule->proto;
@@ -421,7 +420,7 @@ static int emit_services(const struct lpm_list *list, uint32_t dev_dir, struct w
 static int fill_rules(const struct ward_policy *policy, struct ward_compiled *c,
 		      struct overflow *peers_over, struct overflow *services_over)
 {
-	struct lpm_list list = { 0 };
+	struct lpm_list list = {0};
 	size_t peers_cap = 0, services_cap = 0;
 	uint32_t id;
 	int dir, err = 0;
@@ -468,8 +467,8 @@ static int check_entries(const struct ward_compiled *c, const struct overflow *p
 	if (peers_over->device) {
 		snprintf(subject, sizeof(subject), "the policy (over the limit from device %s)",
 			 peers_over->device->name);
-		ret = over_limit(diags, peers_over->device->pos, subject, c->npeers,
-				 "peer entries", WARD_MAX_PEER_ENTRIES);
+		ret = over_limit(diags, peers_over->device->pos, subject, c->npeers, "peer entries",
+				 WARD_MAX_PEER_ENTRIES);
 	}
 	if (services_over->device) {
 		snprintf(subject, sizeof(subject), "the policy (over the limit from device %s)",
@@ -493,10 +492,10 @@ void ward_compiled_free(struct ward_compiled *compiled)
 	free(compiled);
 }
 
-int ward_compile(const struct ward_policy *policy, uint64_t generation,
-		 struct ward_compiled **out, struct ward_diags *diags)
+int ward_compile(const struct ward_policy *policy, uint64_t generation, struct ward_compiled **out,
+		 struct ward_diags *diags)
 {
-	struct overflow peers_over = { NULL }, services_over = { NULL };
+	struct overflow peers_over = {NULL}, services_over = {NULL};
 	struct ward_compiled *c;
 	int err;
 

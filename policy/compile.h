@@ -55,8 +55,8 @@ struct ward_compiled {
  * by how much is reported in @diags as an error), or -ENOMEM.
  * The caller frees *@out with ward_compiled_free().
  */
-int ward_compile(const struct ward_policy *policy, uint64_t generation,
-		 struct ward_compiled **out, struct ward_diags *diags);
+int ward_compile(const struct ward_policy *policy, uint64_t generation, struct ward_compiled **out,
+		 struct ward_diags *diags);
 
 void ward_compiled_free(struct ward_compiled *compiled);
 

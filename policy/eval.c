@@ -33,8 +33,8 @@ static bool has_address(const uint8_t (*addrs)[16], size_t naddrs, const uint8_t
 static bool device_has_address(const struct ward_device *dev, bool is_v4, const uint8_t addr[16])
 {
 	if (is_v4)
-		return has_address((const uint8_t (*)[16])dev->ipv4, dev->nipv4, addr);
-	return has_address((const uint8_t (*)[16])dev->ipv6, dev->nipv6, addr);
+		return has_address((const uint8_t(*)[16])dev->ipv4, dev->nipv4, addr);
+	return has_address((const uint8_t(*)[16])dev->ipv6, dev->nipv6, addr);
 }
 
 static size_t family_count(const struct ward_device *dev, bool is_v4)

@@ -47,7 +47,7 @@ struct ward_rule {
 	struct ward_port_range *ports;
 	size_t nports; /* 0: every port */
 	uint8_t *icmp_types;
-	size_t nicmp; /* 0: every type */
+	size_t nicmp;  /* 0: every type */
 	char *service; /* the service's name when the rule used one, else NULL */
 };
 
@@ -65,7 +65,7 @@ struct ward_device {
 	enum ward_criticality criticality;
 	enum ward_mode mode;
 	bool dhcp;
-	uint32_t new_flows_per_s; /* 0: no limit */
+	uint32_t new_flows_per_s;		 /* 0: no limit */
 	struct ward_rule *rules[WARD_DIR_COUNT]; /* outbound, inbound */
 	size_t nrules[WARD_DIR_COUNT];
 };
@@ -103,8 +103,8 @@ struct ward_diag {
 struct ward_diags {
 	struct ward_diag *items;
 	size_t count;
-	size_t nerrors;	 /* every error found, stored or not */
-	size_t dropped;	 /* diagnostics found but not stored (over the cap, or no memory) */
+	size_t nerrors; /* every error found, stored or not */
+	size_t dropped; /* diagnostics found but not stored (over the cap, or no memory) */
 };
 
 /*
@@ -117,8 +117,8 @@ struct ward_diags {
 int ward_policy_load(const char *path, struct ward_policy **out, struct ward_diags *diags);
 
 /* As ward_policy_load(), from a buffer; @name is used in messages. */
-int ward_policy_load_buffer(const char *name, const char *buf, size_t len,
-			    struct ward_policy **out, struct ward_diags *diags);
+int ward_policy_load_buffer(const char *name, const char *buf, size_t len, struct ward_policy **out,
+			    struct ward_diags *diags);
 
 void ward_policy_free(struct ward_policy *policy);
 void ward_diags_free(struct ward_diags *diags);

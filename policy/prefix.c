@@ -9,7 +9,7 @@
 
 #include "prefix.h"
 
-static const uint8_t v4_mapped_head[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t v4_mapped_head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 bool ward_bits_equal(const uint8_t *a, const uint8_t *b, unsigned int plen)
 {

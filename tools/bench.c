@@ -34,13 +34,13 @@
 #include "bench/ward.h"
 #include "log.h"
 
-#define DEFAULT_ROUNDS 5
-#define DEFAULT_REPEAT 1000000
-#define DEFAULT_RULES  20
-#define MAX_RULES      64 /* ward's rules per device and direction */
+#define DEFAULT_ROUNDS	  5
+#define DEFAULT_REPEAT	  1000000
+#define DEFAULT_RULES	  20
+#define MAX_RULES	  64 /* ward's rules per device and direction */
 #define LINEAR_MIN_REPEAT 100
-#define MAX_SIZES      8
-#define EVENT_SECONDS  10.0
+#define MAX_SIZES	  8
+#define EVENT_SECONDS	  10.0
 
 struct options {
 	int rounds;
@@ -83,28 +83,28 @@ static char big_apply[BENCH_NAME_MAX], big_reload[BENCH_NAME_MAX];
 static char label_b3t[96], label_b3n[96], label_b3r[96], label_b7a[96];
 
 static const struct bench_figure figures[] = {
-	{ "B1", "ward XDP tracked flow / xdp-filter allowed packet", "xdp.ward.tracked@1x1",
-	  "xdp.xdpfilter.allowed", 1, "ratio", BENCH_AT_MOST, 1.0 },
-	{ "B2", "ward XDP new flow (insert included) / tracked", "xdp.ward.new@1x1",
-	  "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 10 },
-	{ "B3t", label_b3t, big_tracked, "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 1.3 },
-	{ "B3n", label_b3n, big_new, "xdp.ward.new@1x1", 1, "ratio", BENCH_AT_MOST, 1.3 },
-	{ "B3r", label_b3r, big_norule, "xdp.ward.norule@1x1", 1, "ratio", BENCH_AT_MOST, 1.3 },
-	{ "B4", "ward TC egress / ward XDP, same tracked flow", "tc.ward.tracked@1x1",
-	  "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 1.5 },
-	{ "B5", "ward denied flood, event held back / tracked", "xdp.ward.norule@1x1",
-	  "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 1.5 },
-	{ "B6", "events/s, ring buffer to JSON lines, sustained", "events.per_s", NULL, 1,
-	  "ev/s", BENCH_AT_LEAST, 1e6 },
-	{ "B7a", label_b7a, big_apply, NULL, 1, "s", BENCH_AT_MOST, 1 },
-	{ "B7r", "reload after a one-device change", big_reload, NULL, 1000, "ms",
-	  BENCH_AT_MOST, 100 },
-	{ "B8n", "iperf3 TCP: with ward / no filter", "iperf.ward", "iperf.none", 1, "ratio",
-	  BENCH_AT_LEAST, 0.95 },
-	{ "B8f", "iperf3 TCP: with ward / nftables stateful", "iperf.ward", "iperf.nft", 1,
-	  "ratio", BENCH_AT_LEAST, 1.0 },
-	{ "B8x", "iperf3 TCP: with ward / bare XDP program (no target)", "iperf.ward",
-	  "iperf.bare", 1, "ratio", BENCH_NO_TARGET, 0 },
+	{"B1", "ward XDP tracked flow / xdp-filter allowed packet", "xdp.ward.tracked@1x1",
+	 "xdp.xdpfilter.allowed", 1, "ratio", BENCH_AT_MOST, 1.0},
+	{"B2", "ward XDP new flow (insert included) / tracked", "xdp.ward.new@1x1",
+	 "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 10},
+	{"B3t", label_b3t, big_tracked, "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 1.3},
+	{"B3n", label_b3n, big_new, "xdp.ward.new@1x1", 1, "ratio", BENCH_AT_MOST, 1.3},
+	{"B3r", label_b3r, big_norule, "xdp.ward.norule@1x1", 1, "ratio", BENCH_AT_MOST, 1.3},
+	{"B4", "ward TC egress / ward XDP, same tracked flow", "tc.ward.tracked@1x1",
+	 "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 1.5},
+	{"B5", "ward denied flood, event held back / tracked", "xdp.ward.norule@1x1",
+	 "xdp.ward.tracked@1x1", 1, "ratio", BENCH_AT_MOST, 1.5},
+	{"B6", "events/s, ring buffer to JSON lines, sustained", "events.per_s", NULL, 1, "ev/s",
+	 BENCH_AT_LEAST, 1e6},
+	{"B7a", label_b7a, big_apply, NULL, 1, "s", BENCH_AT_MOST, 1},
+	{"B7r", "reload after a one-device change", big_reload, NULL, 1000, "ms", BENCH_AT_MOST,
+	 100},
+	{"B8n", "iperf3 TCP: with ward / no filter", "iperf.ward", "iperf.none", 1, "ratio",
+	 BENCH_AT_LEAST, 0.95},
+	{"B8f", "iperf3 TCP: with ward / nftables stateful", "iperf.ward", "iperf.nft", 1, "ratio",
+	 BENCH_AT_LEAST, 1.0},
+	{"B8x", "iperf3 TCP: with ward / bare XDP program (no target)", "iperf.ward", "iperf.bare",
+	 1, "ratio", BENCH_NO_TARGET, 0},
 };
 
 /* B3 and B7 are about the largest policy measured (10,000 x 20 by default). */
@@ -120,12 +120,12 @@ static void name_scale_figures(uint32_t ndevices, uint32_t nrules)
 	snprintf(big_reload, sizeof(big_reload), "policy.reload_s@%s", scale);
 	snprintf(label_b3t, sizeof(label_b3t), "%u devices x %u rules / 1 x 1: tracked flow",
 		 ndevices, nrules);
-	snprintf(label_b3n, sizeof(label_b3n), "%u devices x %u rules / 1 x 1: new flow",
-		 ndevices, nrules);
-	snprintf(label_b3r, sizeof(label_b3r), "%u devices x %u rules / 1 x 1: no rule",
-		 ndevices, nrules);
-	snprintf(label_b7a, sizeof(label_b7a), "compile and apply %u devices x %u rules",
-		 ndevices, nrules);
+	snprintf(label_b3n, sizeof(label_b3n), "%u devices x %u rules / 1 x 1: new flow", ndevices,
+		 nrules);
+	snprintf(label_b3r, sizeof(label_b3r), "%u devices x %u rules / 1 x 1: no rule", ndevices,
+		 nrules);
+	snprintf(label_b7a, sizeof(label_b7a), "compile and apply %u devices x %u rules", ndevices,
+		 nrules);
 }
 
 static void usage(FILE *out)
@@ -160,57 +160,87 @@ static int parse_sizes(const char *arg, struct options *opt)
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "netns", required_argument, NULL, 'N' },
-		{ "iface", required_argument, NULL, 'i' },
-		{ "xdp-filter-id", required_argument, NULL, 'x' },
-		{ "samples", required_argument, NULL, 's' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "plot", required_argument, NULL, 'p' },
-		{ "sizes", required_argument, NULL, 'S' },
-		{ "rules", required_argument, NULL, 'R' },
-		{ "event-seconds", required_argument, NULL, 'E' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "spin", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"rounds", required_argument, NULL, 'r'},
+		{"repeat", required_argument, NULL, 'n'},
+		{"cpu", required_argument, NULL, 'c'},
+		{"netns", required_argument, NULL, 'N'},
+		{"iface", required_argument, NULL, 'i'},
+		{"xdp-filter-id", required_argument, NULL, 'x'},
+		{"samples", required_argument, NULL, 's'},
+		{"json", required_argument, NULL, 'j'},
+		{"plot", required_argument, NULL, 'p'},
+		{"sizes", required_argument, NULL, 'S'},
+		{"rules", required_argument, NULL, 'R'},
+		{"event-seconds", required_argument, NULL, 'E'},
+		{"events", required_argument, NULL, 'e'},
+		{"spin", required_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	int c;
 
-	*opt = (struct options){ .rounds = DEFAULT_ROUNDS, .repeat = DEFAULT_REPEAT,
-				 .cpu = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1,
-				 .xdpf_id = -1, .nrules = DEFAULT_RULES,
-				 .event_s = EVENT_SECONDS };
+	*opt = (struct options){.rounds = DEFAULT_ROUNDS,
+				.repeat = DEFAULT_REPEAT,
+				.cpu = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1,
+				.xdpf_id = -1,
+				.nrules = DEFAULT_RULES,
+				.event_s = EVENT_SECONDS};
 	parse_sizes("1,10,100,1000,10000", opt);
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': opt->rounds = atoi(optarg); break;
-		case 'n': opt->repeat = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'c': opt->cpu = atoi(optarg); break;
-		case 'N': opt->netns = optarg; break;
-		case 'i': opt->iface = optarg; break;
-		case 'x': opt->xdpf_id = atoi(optarg); break;
-		case 's': opt->samples = optarg; break;
-		case 'j': opt->json = optarg; break;
-		case 'p': opt->plot = optarg; break;
+		case 'r':
+			opt->rounds = atoi(optarg);
+			break;
+		case 'n':
+			opt->repeat = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'c':
+			opt->cpu = atoi(optarg);
+			break;
+		case 'N':
+			opt->netns = optarg;
+			break;
+		case 'i':
+			opt->iface = optarg;
+			break;
+		case 'x':
+			opt->xdpf_id = atoi(optarg);
+			break;
+		case 's':
+			opt->samples = optarg;
+			break;
+		case 'j':
+			opt->json = optarg;
+			break;
+		case 'p':
+			opt->plot = optarg;
+			break;
 		case 'S':
 			if (parse_sizes(optarg, opt))
 				return -EINVAL;
 			break;
-		case 'R': opt->nrules = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'E': opt->event_s = atof(optarg); break;
-		case 'e': opt->events = optarg; break;
-		case 'P': opt->spin = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: return -EINVAL;
+		case 'R':
+			opt->nrules = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'E':
+			opt->event_s = atof(optarg);
+			break;
+		case 'e':
+			opt->events = optarg;
+			break;
+		case 'P':
+			opt->spin = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
 		}
 	}
-	if (optind != argc || opt->rounds < 1 || !opt->repeat || opt->cpu < 0 ||
-	    !opt->iface || !opt->events || opt->event_s <= 0 ||
-	    opt->nrules < 1 || opt->nrules > MAX_RULES)
+	if (optind != argc || opt->rounds < 1 || !opt->repeat || opt->cpu < 0 || !opt->iface ||
+	    !opt->events || opt->event_s <= 0 || opt->nrules < 1 || opt->nrules > MAX_RULES)
 		return -EINVAL;
 	return 0;
 }
@@ -300,9 +330,11 @@ static void note_program(struct bench *b, const char *who, int fd)
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return;
-	bench_note(&b->rep, "%s: program %s (id %u): %u BPF instructions, %u bytes JITed, "
-			    "%u instructions processed by the verifier", who, info.name, info.id,
-		   info.xlated_prog_len / 8, info.jited_prog_len, info.verified_insns);
+	bench_note(&b->rep,
+		   "%s: program %s (id %u): %u BPF instructions, %u bytes JITed, "
+		   "%u instructions processed by the verifier",
+		   who, info.name, info.id, info.xlated_prog_len / 8, info.jited_prog_len,
+		   info.verified_insns);
 }
 
 static int get_xdp_filter(struct bench *b)
@@ -318,8 +350,7 @@ static int get_xdp_filter(struct bench *b)
 	b->xdpf_fd = bpf_prog_get_fd_by_id((uint32_t)b->opt.xdpf_id);
 	if (b->xdpf_fd < 0) {
 		err = -errno;
-		pr_err("no BPF program of id %d (xdp-filter): %s", b->opt.xdpf_id,
-		       strerror(-err));
+		pr_err("no BPF program of id %d (xdp-filter): %s", b->opt.xdpf_id, strerror(-err));
 		return err;
 	}
 
@@ -338,8 +369,8 @@ static int add_probe(struct bench *b, const struct bench_probe *p)
 
 static int plan_baselines(struct bench *b)
 {
-	struct bench_probe p = { .hook = BENCH_XDP, .ifindex = b->ifindex,
-				 .repeat = b->opt.repeat, .base = -1 };
+	struct bench_probe p = {
+		.hook = BENCH_XDP, .ifindex = b->ifindex, .repeat = b->opt.repeat, .base = -1};
 
 	bench_flow_frame(0, BENCH_FROM_DEVICE, BENCH_PORT, BENCH_TCP_ACK, &p.frame);
 	p.name = "xdp.bare";
@@ -362,10 +393,14 @@ static int plan_baselines(struct bench *b)
 
 static int plan_xdp_filter(struct bench *b)
 {
-	struct bench_probe p = { .name = "xdp.xdpfilter.allowed",
-				 .label = "xdp-filter, allowed packet",
-				 .fd = b->xdpf_fd, .hook = BENCH_XDP, .ifindex = b->ifindex,
-				 .repeat = b->opt.repeat, .base = b->base_xdp, .want = XDP_PASS };
+	struct bench_probe p = {.name = "xdp.xdpfilter.allowed",
+				.label = "xdp-filter, allowed packet",
+				.fd = b->xdpf_fd,
+				.hook = BENCH_XDP,
+				.ifindex = b->ifindex,
+				.repeat = b->opt.repeat,
+				.base = b->base_xdp,
+				.want = XDP_PASS};
 
 	if (b->xdpf_fd < 0)
 		return 0;
@@ -379,15 +414,18 @@ static int plan_linear(struct bench *b)
 
 	for (int i = 0; i < b->opt.nsizes; i++) {
 		uint32_t n = b->opt.sizes[i], repeat = b->opt.repeat / n;
-		struct bench_probe p = { .fd = bpf_program__fd(b->aid->progs.bench_linear),
-					 .hook = BENCH_XDP, .ifindex = b->ifindex,
-					 .base = b->base_xdp, .want = XDP_PASS,
-					 .prepare = bench_linear_prepare, .arg = &b->linear[i] };
+		struct bench_probe p = {.fd = bpf_program__fd(b->aid->progs.bench_linear),
+					.hook = BENCH_XDP,
+					.ifindex = b->ifindex,
+					.base = b->base_xdp,
+					.want = XDP_PASS,
+					.prepare = bench_linear_prepare,
+					.arg = &b->linear[i]};
 
 		snprintf(names[i], sizeof(names[i]), "xdp.linear@%ux%u", n, b->opt.nrules);
 		snprintf(labels[i], sizeof(labels[i]), "linear scan, %u x %u", n, b->opt.nrules);
-		b->linear[i] = (struct bench_linear_size){ .skel = b->aid,
-							   .nrules = n * b->opt.nrules };
+		b->linear[i] =
+			(struct bench_linear_size){.skel = b->aid, .nrules = n * b->opt.nrules};
 		p.name = names[i];
 		p.label = labels[i];
 		p.repeat = repeat < LINEAR_MIN_REPEAT ? LINEAR_MIN_REPEAT : repeat;
@@ -396,8 +434,10 @@ static int plan_linear(struct bench *b)
 		if (add_probe(b, &p) < 0)
 			return -ENOMEM;
 	}
-	bench_note(&b->rep, "linear scan: repeat divided by the number of devices (at least %d), "
-			    "the measured device is the middle one", LINEAR_MIN_REPEAT);
+	bench_note(&b->rep,
+		   "linear scan: repeat divided by the number of devices (at least %d), "
+		   "the measured device is the middle one",
+		   LINEAR_MIN_REPEAT);
 	return 0;
 }
 
@@ -449,14 +489,18 @@ static struct fresh_target fresh_targets[MAX_SIZES + 2];
 static int plan_fresh_base(struct bench *b)
 {
 	struct fresh_target *t = &fresh_targets[MAX_SIZES + 1];
-	struct bench_probe p = { .name = "xdp.fresh.bare",
-				 .label = "bench_fresh + bare XDP program (absolute)",
-				 .fd = bpf_program__fd(b->aid->progs.bench_fresh),
-				 .hook = BENCH_XDP, .ifindex = b->ifindex,
-				 .repeat = b->opt.repeat, .base = -1, .want = XDP_PASS,
-				 .prepare = fresh_prepare, .arg = t };
+	struct bench_probe p = {.name = "xdp.fresh.bare",
+				.label = "bench_fresh + bare XDP program (absolute)",
+				.fd = bpf_program__fd(b->aid->progs.bench_fresh),
+				.hook = BENCH_XDP,
+				.ifindex = b->ifindex,
+				.repeat = b->opt.repeat,
+				.base = -1,
+				.want = XDP_PASS,
+				.prepare = fresh_prepare,
+				.arg = t};
 
-	*t = (struct fresh_target){ b->aid, bpf_program__fd(b->bare->progs.bare_xdp), false };
+	*t = (struct fresh_target){b->aid, bpf_program__fd(b->bare->progs.bare_xdp), false};
 	bench_flow_frame(0, BENCH_FROM_DEVICE, BENCH_PORT, BENCH_TCP_SYN, &p.frame);
 	b->base_fresh = add_probe(b, &p);
 	return b->base_fresh < 0 ? b->base_fresh : 0;
@@ -469,18 +513,17 @@ static int plan_ward(struct bench *b, int i)
 	static char labels[MAX_SIZES + 1][4][96];
 	struct bench_ward *w = &b->wards[i];
 	uint32_t dev = bench_measured_device(w->ndevices);
-	struct bench_probe p = { .hook = BENCH_XDP, .ifindex = b->ifindex,
-				 .repeat = b->opt.repeat };
-	const char *what[4] = { "XDP tracked flow", "XDP new flow", "XDP no rule (held back)",
-				"TC tracked flow" };
-	const char *key[4] = { "xdp.ward.tracked", "xdp.ward.new", "xdp.ward.norule",
-			       "tc.ward.tracked" };
+	struct bench_probe p = {.hook = BENCH_XDP, .ifindex = b->ifindex, .repeat = b->opt.repeat};
+	const char *what[4] = {"XDP tracked flow", "XDP new flow", "XDP no rule (held back)",
+			       "TC tracked flow"};
+	const char *key[4] = {"xdp.ward.tracked", "xdp.ward.new", "xdp.ward.norule",
+			      "tc.ward.tracked"};
 
 	for (int k = 0; k < 4; k++) {
 		snprintf(names[i][k], BENCH_NAME_MAX, "%s@%s", key[k], w->scale);
 		snprintf(labels[i][k], 96, "ward %s, %u x %u", what[k], w->ndevices, w->nrules);
 	}
-	fresh_targets[i] = (struct fresh_target){ b->aid, bench_ward_xdp_fd(w), false };
+	fresh_targets[i] = (struct fresh_target){b->aid, bench_ward_xdp_fd(w), false};
 
 	/* 1. tracked: the flow opened before each run, then its ACK repeated */
 	p.name = names[i][0];
@@ -583,10 +626,15 @@ static int run_events(struct bench *b, const char *path)
 		.ringbuf_fd = bench_ward_events_fd(&b->events),
 		.maps = &b->events.maps,
 		.suppress_fd = bench_ward_suppress_fd(&b->events),
-		.device_id = 0, .generation = b->events.generation, .device_name = "d0",
-		.iface_name = b->opt.iface, .ifindex = b->ifindex,
-		.flood_cpu = b->opt.cpu, .drain_cpu = b->opt.cpu ? 0 : 1,
-		.seconds = b->opt.event_s, .path = path,
+		.device_id = 0,
+		.generation = b->events.generation,
+		.device_name = "d0",
+		.iface_name = b->opt.iface,
+		.ifindex = b->ifindex,
+		.flood_cpu = b->opt.cpu,
+		.drain_cpu = b->opt.cpu ? 0 : 1,
+		.seconds = b->opt.event_s,
+		.path = path,
 	};
 	struct bench_evrate ev;
 	uint64_t sum;
@@ -604,8 +652,9 @@ static int run_events(struct bench *b, const char *path)
 	err = bench_add(&b->res, "events.per_s", "event lines written per second (B6)", "ev/s",
 			(double)ev.lines / ev.seconds);
 	sum = ev.delivered + ev.held + ev.lost;
-	bench_note(&b->rep, "B6: %.1f s, %llu packets flooded: delivered %llu (in %llu lines) + "
-			    "held back %llu + lost %llu = %llu, dropped %llu: %s",
+	bench_note(&b->rep,
+		   "B6: %.1f s, %llu packets flooded: delivered %llu (in %llu lines) + "
+		   "held back %llu + lost %llu = %llu, dropped %llu: %s",
 		   ev.seconds, (unsigned long long)ev.flooded, (unsigned long long)ev.delivered,
 		   (unsigned long long)ev.lines, (unsigned long long)ev.held,
 		   (unsigned long long)ev.lost, (unsigned long long)sum,
@@ -650,8 +699,8 @@ static int write_plot(struct bench *b)
 {
 	struct bench_summary sum;
 	char name[BENCH_NAME_MAX];
-	static const char *const cols[] = { "xdp.ward.tracked", "xdp.ward.new",
-					    "xdp.ward.norule", "xdp.linear" };
+	static const char *const cols[] = {"xdp.ward.tracked", "xdp.ward.new", "xdp.ward.norule",
+					   "xdp.linear"};
 	FILE *f;
 
 	if (!b->opt.plot)
@@ -660,8 +709,10 @@ static int write_plot(struct bench *b)
 	if (!f)
 		return -errno;
 
-	fprintf(f, "# devices (x %u rules each), then median ns above bare for: ward tracked, "
-		   "ward new flow, ward no rule, linear scan (NaN: not measured)\n", b->opt.nrules);
+	fprintf(f,
+		"# devices (x %u rules each), then median ns above bare for: ward tracked, "
+		"ward new flow, ward no rule, linear scan (NaN: not measured)\n",
+		b->opt.nrules);
 	for (int i = 0; i < b->opt.nsizes; i++) {
 		fprintf(f, "%u", b->opt.sizes[i]);
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
@@ -757,7 +808,7 @@ static void cleanup(struct bench *b)
 
 int main(int argc, char **argv)
 {
-	struct bench b = { .xdpf_fd = -1 };
+	struct bench b = {.xdpf_fd = -1};
 	int err;
 
 	if (parse_options(argc, argv, &b.opt)) {
@@ -767,10 +818,13 @@ int main(int argc, char **argv)
 	ward_log_route_libbpf();
 	name_scale_figures(largest_size(&b.opt), b.opt.nrules);
 	bench_machine_read(&b.machine);
-	b.rep = (struct bench_report){ .res = &b.res, .machine = &b.machine, .figures = figures,
-				       .nfigures = sizeof(figures) / sizeof(figures[0]),
-				       .rounds = b.opt.rounds, .repeat = b.opt.repeat,
-				       .cpu = b.opt.cpu };
+	b.rep = (struct bench_report){.res = &b.res,
+				      .machine = &b.machine,
+				      .figures = figures,
+				      .nfigures = sizeof(figures) / sizeof(figures[0]),
+				      .rounds = b.opt.rounds,
+				      .repeat = b.opt.repeat,
+				      .cpu = b.opt.cpu};
 
 	/* 1. The stage: namespace, interface, CPU. */
 	err = setup_stage(&b);

@@ -177,8 +177,8 @@ static size_t b_frag_short_first(struct pkt *p, const struct adv_ctx *c)
 {
 	struct scn_ends e = ct_pacs(c);
 	struct pkt_tcp tcp = allowed_tcp(c, &e, false, TCP_SYN);
-	uint8_t head[8] = {tcp.sport >> 8, tcp.sport & 0xff, tcp.dport >> 8, tcp.dport & 0xff,
-			   0, 0, 0x03, 0xe8};
+	uint16_t sp = tcp.sport, dp = tcp.dport;
+	uint8_t head[8] = {sp >> 8, sp & 0xff, dp >> 8, dp & 0xff, 0, 0, 0x03, 0xe8};
 
 	pkt_init(p);
 	frag_header(p, &e, c->v6, 0, true);
@@ -334,8 +334,8 @@ static size_t v4_options(uint8_t *opts, int ihl, enum opt_kind kind, int nops)
 	return len;
 }
 
-static size_t v4_with_options(struct pkt *p, const struct adv_ctx *c, int ihl,
-			      enum opt_kind kind, int nops, bool denied)
+static size_t v4_with_options(struct pkt *p, const struct adv_ctx *c, int ihl, enum opt_kind kind,
+			      int nops, bool denied)
 {
 	struct scn_ends e = ct_pacs(c);
 	struct pkt_ipv4 ip = scn_ipv4(&e);
@@ -566,7 +566,8 @@ static size_t b_frag_needed(struct pkt *p, const struct adv_ctx *c)
 		pkt_ipv6(p, &in);
 	} else {
 		struct pkt_ipv4 ip = scn_ipv4(&outer), in = scn_ipv4(&quoted);
-		struct pkt_icmp err = {.type = ICMP_DEST_UNREACH, .code = ICMP_FRAG_NEEDED,
+		struct pkt_icmp err = {.type = ICMP_DEST_UNREACH,
+				       .code = ICMP_FRAG_NEEDED,
 				       .rest = {0, 0, 0x05, 0x78}};
 
 		pkt_ipv4(p, &ip);
@@ -729,6 +730,8 @@ static size_t b_audit(struct pkt *p, const struct adv_ctx *c)
 	return tcp_pair_frame(p, c, &e, c->arg & A_DENIED, TCP_SYN);
 }
 
+/* The table reads as one case per entry: clang-format would put one field per line. */
+/* clang-format off */
 #define PASS_AT(i)	{.pass = true, .index = (i)}
 #define DROP_AT(i, r)	{.reason = (r), .index = (i)}
 #define WOULD_AT(i, r)	{.pass = true, .reason = (r), .would_drop = true, .index = (i)}
@@ -892,6 +895,7 @@ const struct adv_case adv_cases[] = {
 	 {STEP(b_audit, A_DENIED, WOULD_AT(SCN_AU, WARD_REASON_NO_RULE)),
 	  STEP(b_audit, 0, PASS_AT(SCN_AU))}},
 };
+/* clang-format on */
 
 const size_t adv_ncases = sizeof(adv_cases) / sizeof(adv_cases[0]);
 

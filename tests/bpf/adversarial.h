@@ -38,8 +38,8 @@ typedef size_t (*adv_build_fn)(struct pkt *p, const struct adv_ctx *c);
 struct adv_step {
 	adv_build_fn build;
 	int arg;
-	bool reverse;	   /* runs in the direction opposite to the case's */
-	uint64_t age_ns;   /* harness_age_flows() by this much before the step */
+	bool reverse;		  /* runs in the direction opposite to the case's */
+	uint64_t age_ns;	  /* harness_age_flows() by this much before the step */
 	struct scn_expect expect; /* index ADV_ANY_INDEX: any index may move */
 };
 

@@ -367,12 +367,12 @@ int harness_forget(struct harness *h)
 		enum ward_shared_map map;
 		size_t key_size;
 	} state[] = {
-		{ WARD_MM_FLOWS, sizeof(struct ward_flow_key) },
-		{ WARD_MM_FLOWS_CRITICAL, sizeof(struct ward_flow_key) },
-		{ WARD_MM_FRAGS, sizeof(struct ward_frag_key) },
-		{ WARD_MM_EVENT_SUPPRESS, sizeof(struct ward_suppress_key) },
-		{ WARD_MM_RATE, sizeof(struct ward_rate_key) },
-		{ WARD_MM_HOSTS_SEEN, sizeof(struct ward_host_key) },
+		{WARD_MM_FLOWS, sizeof(struct ward_flow_key)},
+		{WARD_MM_FLOWS_CRITICAL, sizeof(struct ward_flow_key)},
+		{WARD_MM_FRAGS, sizeof(struct ward_frag_key)},
+		{WARD_MM_EVENT_SUPPRESS, sizeof(struct ward_suppress_key)},
+		{WARD_MM_RATE, sizeof(struct ward_rate_key)},
+		{WARD_MM_HOSTS_SEEN, sizeof(struct ward_host_key)},
 	};
 	size_t i;
 	int err;

@@ -52,7 +52,8 @@ uint32_t harness_ifindex(struct harness *h, unsigned iface_id);
 int harness_run(struct harness *h, enum ward_direction dir, unsigned iface_id, const void *frame,
 		size_t len, int *pass);
 
-/* Counters of a device (or unknown host index ndevices + iface_id) summed over CPUs, active slot. */
+/* Counters of a device (or unknown host index ndevices + iface_id) summed over CPUs, active slot.
+ */
 int harness_counters(struct harness *h, unsigned index, struct ward_counters *out);
 
 /* Drain the ring buffer into @events (at most @max; the rest stay queued); returns how many. */

@@ -30,8 +30,8 @@ int pkt_mac(const char *text, uint8_t out[6])
 	unsigned int b[6];
 	char tail;
 
-	if (sscanf(text, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
+	if (sscanf(text, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) !=
+	    6)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++) {
 		if (b[i] > 0xff)
@@ -289,7 +289,7 @@ void pkt_ipv6_opts(struct pkt *p, uint8_t type, size_t len)
 	h[1] = (uint8_t)(len / 8 - 1);
 	if (pad == 1)
 		return; /* Pad1 is a zero byte, already there */
-	h[2] = 1; /* PadN */
+	h[2] = 1;	/* PadN */
 	h[3] = (uint8_t)(pad - 2);
 }
 
@@ -495,9 +495,10 @@ static uint32_t pseudo_header_sum(const struct pkt *p, const struct pkt_layer *i
 		return csum_add(0, ph, 12);
 	}
 	memcpy(ph, h + 8, 32);
-	return csum_add(csum_add(0, ph, 32), (const uint8_t[8]){(uint8_t)(l4_len >> 24),
-				(uint8_t)(l4_len >> 16), (uint8_t)(l4_len >> 8),
-				(uint8_t)l4_len, 0, 0, 0, proto}, 8);
+	return csum_add(csum_add(0, ph, 32),
+			(const uint8_t[8]){(uint8_t)(l4_len >> 24), (uint8_t)(l4_len >> 16),
+					   (uint8_t)(l4_len >> 8), (uint8_t)l4_len, 0, 0, 0, proto},
+			8);
 }
 
 /* Write the checksum at @csum_off of the L4 message of layer @i. */

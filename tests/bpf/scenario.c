@@ -164,8 +164,8 @@ struct pkt_udp scn_udp(const struct scn_ends *e, uint16_t dev_port, uint16_t pee
 	};
 }
 
-size_t scn_tcp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port,
-		     uint16_t peer_port, uint8_t flags)
+size_t scn_tcp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port, uint16_t peer_port,
+		     uint8_t flags)
 {
 	struct pkt_tcp tcp = scn_tcp(e, dev_port, peer_port, flags);
 
@@ -176,8 +176,7 @@ size_t scn_tcp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port,
 	return pkt_finish(p);
 }
 
-size_t scn_udp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port,
-		     uint16_t peer_port)
+size_t scn_udp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port, uint16_t peer_port)
 {
 	struct pkt_udp udp = scn_udp(e, dev_port, peer_port);
 
@@ -230,14 +229,16 @@ static const char *const kind_names[] = {
 	[SCN_WOULD_DROP] = "would_drop",
 };
 
-static void add_moved(struct scn_moved *out, int max, int *n, unsigned index,
-		      enum scn_counter kind, int reason, uint64_t delta)
+static void add_moved(struct scn_moved *out, int max, int *n, unsigned index, enum scn_counter kind,
+		      int reason, uint64_t delta)
 {
 	if (!delta)
 		return;
 	if (*n < max)
-		out[*n] = (struct scn_moved){.index = (int)index, .kind = kind,
-					     .reason = (enum ward_reason)reason, .delta = delta};
+		out[*n] = (struct scn_moved){.index = (int)index,
+					     .kind = kind,
+					     .reason = (enum ward_reason)reason,
+					     .delta = delta};
 	(*n)++;
 }
 
@@ -320,8 +321,8 @@ void scn_expect_run(struct harness *h, unsigned nindex, enum ward_direction dir,
 		return;
 	scn_check_delta(&before, &after, want, why, sizeof(why));
 	fprintf(stderr, "# %s: %s, %u of %zu bytes\n", what,
-		dir == WARD_DIR_FROM_DEVICE ? "XDP (from device)" : "TC (to device)",
-		(unsigned)len, p->len);
+		dir == WARD_DIR_FROM_DEVICE ? "XDP (from device)" : "TC (to device)", (unsigned)len,
+		p->len);
 	fprintf(stderr, "#   expected %s, %s %s on index %d\n", want->pass ? "pass" : "drop",
 		want->would_drop ? "would_drop" : (want->reason ? "dropped" : "passed"),
 		want->reason ? scn_reason_name(want->reason) : "", want->index);

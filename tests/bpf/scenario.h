@@ -77,8 +77,8 @@ struct pkt_tcp scn_tcp(const struct scn_ends *e, uint16_t dev_port, uint16_t pee
 		       uint8_t flags);
 struct pkt_udp scn_udp(const struct scn_ends *e, uint16_t dev_port, uint16_t peer_port);
 /* A whole TCP or UDP frame with a few bytes of payload. */
-size_t scn_tcp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port,
-		     uint16_t peer_port, uint8_t flags);
+size_t scn_tcp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port, uint16_t peer_port,
+		     uint8_t flags);
 size_t scn_udp_frame(struct pkt *p, const struct scn_ends *e, uint16_t dev_port,
 		     uint16_t peer_port);
 
@@ -90,9 +90,9 @@ struct scn_expect {
 	int index;		 /* the counter index that moves, or -1: any */
 };
 
-#define EXPECT_PASS(idx)	((struct scn_expect){.pass = true, .index = (idx)})
-#define EXPECT_DROP(idx, why)	((struct scn_expect){.reason = (why), .index = (idx)})
-#define EXPECT_WOULD(idx, why)	\
+#define EXPECT_PASS(idx)      ((struct scn_expect){.pass = true, .index = (idx)})
+#define EXPECT_DROP(idx, why) ((struct scn_expect){.reason = (why), .index = (idx)})
+#define EXPECT_WOULD(idx, why) \
 	((struct scn_expect){.pass = true, .reason = (why), .would_drop = true, .index = (idx)})
 
 /* All the counters of indices 0 .. @nindex - 1. */

@@ -22,8 +22,8 @@ static void run_steps(const struct adv_instance *in, int var)
 
 	for (int i = 0; i < in->c->nsteps; i++) {
 		const struct adv_step *s = &in->c->steps[i];
-		struct adv_ctx ctx = {.dir = adv_step_dir(s, in->dir), .v6 = in->v6,
-				      .arg = s->arg, .var = var};
+		struct adv_ctx ctx = {
+			.dir = adv_step_dir(s, in->dir), .v6 = in->v6, .arg = s->arg, .var = var};
 		size_t len;
 
 		if (s->age_ns)

@@ -31,19 +31,19 @@
 #include "policy.h"
 #include "scenario.h"
 
-#define CASES_DEFAULT	  100000
-#define CASES_PER_POLICY  1000
-#define MAX_DEVS	  8
-#define MAX_ADDRS	  2
-#define MAX_RULES	  6
-#define MAX_PEERS	  3
-#define MAX_SETS	  3
-#define MAX_SET_ITEMS	  3
-#define MAX_PORTS	  3
-#define MAX_TYPES	  3
-#define YAML_MAX	  16384
-#define MISMATCH_PRINTS	  5
-#define EPHEMERAL_LO	  20000 /* source ports 20000..39999 are unique per flow */
+#define CASES_DEFAULT	 100000
+#define CASES_PER_POLICY 1000
+#define MAX_DEVS	 8
+#define MAX_ADDRS	 2
+#define MAX_RULES	 6
+#define MAX_PEERS	 3
+#define MAX_SETS	 3
+#define MAX_SET_ITEMS	 3
+#define MAX_PORTS	 3
+#define MAX_TYPES	 3
+#define YAML_MAX	 16384
+#define MISMATCH_PRINTS	 5
+#define EPHEMERAL_LO	 20000 /* source ports 20000..39999 are unique per flow */
 
 /* --- Random numbers: splitmix64, so a seed replays the same run. --- */
 
@@ -77,7 +77,11 @@ struct gen_prefix {
 };
 
 struct gen_peer {
-	enum { PEER_ANY, PEER_SET, PEER_PREFIX } kind;
+	enum {
+		PEER_ANY,
+		PEER_SET,
+		PEER_PREFIX
+	} kind;
 	int set;
 	struct gen_prefix prefix;
 };
@@ -155,7 +159,7 @@ static void random_peer_addr(uint8_t out[16], bool v6)
 static void mask_prefix(struct gen_prefix *p)
 {
 	for (int bit = p->plen; bit < 128; bit++)
-		p->addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		p->addr[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
 }
 
 static void random_prefix(struct gen_prefix *p)
@@ -352,8 +356,8 @@ static void put_device(struct buf *b, const struct gen_dev *d, int i)
 	if (d->has_mac)
 		put(b, "    mac: \"%02x:%02x:%02x:%02x:%02x:%02x\"\n", d->mac[0], d->mac[1],
 		    d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
-	put_addrs(b, "ipv4", (uint8_t (*)[16])d->v4, d->nv4);
-	put_addrs(b, "ipv6", (uint8_t (*)[16])d->v6, d->nv6);
+	put_addrs(b, "ipv4", (uint8_t(*)[16])d->v4, d->nv4);
+	put_addrs(b, "ipv6", (uint8_t(*)[16])d->v6, d->nv6);
 	if (d->vlan)
 		put(b, "    vlan: %u\n", d->vlan);
 	put(b, "    criticality: %s\n", crit[i % 3]);
@@ -422,8 +426,8 @@ static void biased_peer(const struct gen_policy *g, const struct gen_dev *d, int
 		random_peer_addr(out, v6);
 		return;
 	}
-	pre = p->kind == PEER_SET ? &g->sets[p->set][rnd((uint32_t)g->nset_items[p->set])] :
-				    &p->prefix;
+	pre = p->kind == PEER_SET ? &g->sets[p->set][rnd((uint32_t)g->nset_items[p->set])]
+				  : &p->prefix;
 	addr_in_prefix(pre, out);
 	/* A prefix of the other family cannot hold this packet's peer: keep to one family. */
 	if (pkt_addr_is_v4(out) == v6)
@@ -585,7 +589,9 @@ static size_t query_frame(const struct ward_query *q, struct pkt *p)
 	}
 	switch (q->proto) {
 	case 6: {
-		struct pkt_tcp tcp = {.sport = q->sport, .dport = q->dport, .seq = 1,
+		struct pkt_tcp tcp = {.sport = q->sport,
+				      .dport = q->dport,
+				      .seq = 1,
 				      .flags = q->sport % 5 ? TCP_SYN : TCP_ACK | TCP_PSH};
 
 		pkt_tcp(p, &tcp);
@@ -703,10 +709,10 @@ static void print_query(const struct ward_query *q)
 	fprintf(stderr,
 		"#   packet: %s iface %u, src mac %02x:%02x:%02x:%02x:%02x:%02x dst mac "
 		"%02x:%02x:%02x:%02x:%02x:%02x vlan %u\n",
-		q->direction == WARD_DIR_FROM_DEVICE ? "XDP from-device" : "TC to-device",
-		q->iface, q->src_mac[0], q->src_mac[1], q->src_mac[2], q->src_mac[3],
-		q->src_mac[4], q->src_mac[5], q->dst_mac[0], q->dst_mac[1], q->dst_mac[2],
-		q->dst_mac[3], q->dst_mac[4], q->dst_mac[5], q->vlan);
+		q->direction == WARD_DIR_FROM_DEVICE ? "XDP from-device" : "TC to-device", q->iface,
+		q->src_mac[0], q->src_mac[1], q->src_mac[2], q->src_mac[3], q->src_mac[4],
+		q->src_mac[5], q->dst_mac[0], q->dst_mac[1], q->dst_mac[2], q->dst_mac[3],
+		q->dst_mac[4], q->dst_mac[5], q->vlan);
 	fprintf(stderr, "#     %s %s -> %s proto %u (%s) sport %u dport %u icmp type %u\n",
 		q->is_v4 ? "IPv4" : "IPv6", pkt_addr_str(q->src, s), pkt_addr_str(q->dst, d),
 		q->proto, proto_name(q->proto), q->sport, q->dport, q->icmp_type);
@@ -741,8 +747,7 @@ static void print_mismatch(struct diff_run *run, unsigned case_no, const struct 
 }
 
 /* The one counter the evaluator's verdict should move. */
-static struct scn_expect expected_counter(const struct diff_run *run,
-					  const struct ward_verdict *v)
+static struct scn_expect expected_counter(const struct diff_run *run, const struct ward_verdict *v)
 {
 	struct scn_expect want = {
 		.pass = v->pass,

@@ -134,8 +134,8 @@ static void test_drop_event_toward_device_over_ipv6(void **state)
 static void test_audit_device_drop_is_a_would_drop_event(void **state)
 {
 	struct harness *h = *state;
-	struct scn_ends e = {.dir = XDP, .dev_mac = scn_au_mac, .dev_addr = SCN_AU_V4,
-			     .peer_addr = SCN_DENY_V4};
+	struct scn_ends e = {
+		.dir = XDP, .dev_mac = scn_au_mac, .dev_addr = SCN_AU_V4, .peer_addr = SCN_DENY_V4};
 	struct pkt p;
 	size_t len = scn_tcp_frame(&p, &e, 40000, 22, TCP_SYN);
 
@@ -150,8 +150,8 @@ static void test_audit_device_drop_is_a_would_drop_event(void **state)
 static void test_wrong_vlan_event_carries_the_tag(void **state)
 {
 	struct harness *h = *state;
-	struct scn_ends e = {.dir = XDP, .dev_mac = scn_vl_mac, .dev_addr = SCN_VL_V4,
-			     .peer_addr = SCN_PACS_V4};
+	struct scn_ends e = {
+		.dir = XDP, .dev_mac = scn_vl_mac, .dev_addr = SCN_VL_V4, .peer_addr = SCN_PACS_V4};
 	struct pkt_ipv4 ip = scn_ipv4(&e);
 	struct pkt_tcp tcp = scn_tcp(&e, 40000, 104, TCP_SYN);
 	struct pkt p;
@@ -196,7 +196,9 @@ static void test_unknown_host_on_audit_interface_is_seen_once(void **state)
 {
 	static const char from[] = "    unknown_hosts: drop\n";
 	static const char to[] = "    unknown_hosts: audit\n";
-	struct scn_ends e = {.dir = XDP, .dev_mac = scn_stranger_mac, .dev_addr = "198.18.0.77",
+	struct scn_ends e = {.dir = XDP,
+			     .dev_mac = scn_stranger_mac,
+			     .dev_addr = "198.18.0.77",
 			     .peer_addr = SCN_PACS_V4};
 	char yaml[4096];
 	const char *at = strstr(SCN_POLICY, from);
@@ -283,7 +285,7 @@ struct delivered {
  */
 static uint64_t check_accounting(struct harness *h, struct delivered *d)
 {
-	uint64_t (*delivered)[WARD_REASON_COUNT] = d->pkts;
+	uint64_t(*delivered)[WARD_REASON_COUNT] = d->pkts;
 	struct scn_snapshot s;
 	uint64_t total = 0;
 	int n = drain(h);
@@ -323,10 +325,12 @@ static uint64_t send_mixed_drops(struct harness *h)
 {
 	struct scn_ends deny = scn_ct(XDP, false, SCN_DENY_V4);
 	struct scn_ends spoof = scn_ct(XDP, true, SCN_PACS_V6);
-	struct scn_ends au = {.dir = XDP, .dev_mac = scn_au_mac, .dev_addr = SCN_AU_V4,
-			      .peer_addr = SCN_DENY_V4};
-	struct scn_ends stranger = {.dir = TC, .dev_mac = scn_stranger_mac,
-				    .dev_addr = "198.18.0.78", .peer_addr = SCN_PACS_V4};
+	struct scn_ends au = {
+		.dir = XDP, .dev_mac = scn_au_mac, .dev_addr = SCN_AU_V4, .peer_addr = SCN_DENY_V4};
+	struct scn_ends stranger = {.dir = TC,
+				    .dev_mac = scn_stranger_mac,
+				    .dev_addr = "198.18.0.78",
+				    .peer_addr = SCN_PACS_V4};
 	uint64_t sent = 0;
 	struct pkt p;
 	size_t len;

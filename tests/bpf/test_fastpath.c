@@ -27,19 +27,19 @@
 #define PORT	40000
 
 /* The device ct-41 on interface @iface, allowed TCP 104 to the PACS. */
-#define POLICY(ifaces, iface)                                        \
-	"version: 1\ninterfaces:\n" ifaces "devices:\n"              \
-	"  - name: ct-41\n"                                          \
-	"    interface: " iface "\n"                                 \
-	"    mac: \"" DEV_MAC "\"\n"                                 \
-	"    ipv4: [" DEV_IP "]\n"                                   \
-	"    outbound:\n"                                            \
-	"      - to: [" PACS_IP "]\n"                                \
-	"        proto: tcp\n"                                       \
+#define POLICY(ifaces, iface)                           \
+	"version: 1\ninterfaces:\n" ifaces "devices:\n" \
+	"  - name: ct-41\n"                             \
+	"    interface: " iface "\n"                    \
+	"    mac: \"" DEV_MAC "\"\n"                    \
+	"    ipv4: [" DEV_IP "]\n"                      \
+	"    outbound:\n"                               \
+	"      - to: [" PACS_IP "]\n"                   \
+	"        proto: tcp\n"                          \
 	"        ports: [104]\n"
 
-#define TWO_IFACES                                                   \
-	"  - name: dev0\n    unknown_hosts: drop\n"                   \
+#define TWO_IFACES                                  \
+	"  - name: dev0\n    unknown_hosts: drop\n" \
 	"  - name: dev1\n    unknown_hosts: drop\n"
 
 static const char policy_on_dev1[] = POLICY(TWO_IFACES, "dev1");
@@ -98,9 +98,9 @@ static void test_flow_of_an_interface_that_left_passes_uncounted(void **state)
 	struct harness *h = *state;
 
 	assert_int_equal(harness_load_policy(h, policy_on_dev1), 0);
-	assert_true(run_flow(h, 1, 1, 0x02));	     /* SYN */
-	assert_true(run_flow(h, 1, 0, 0x12));	     /* SYN-ACK */
-	assert_true(run_flow(h, 1, 1, 0x10));	     /* ACK, fast path */
+	assert_true(run_flow(h, 1, 1, 0x02)); /* SYN */
+	assert_true(run_flow(h, 1, 0, 0x12)); /* SYN-ACK */
+	assert_true(run_flow(h, 1, 1, 0x10)); /* ACK, fast path */
 	assert_int_equal(passed(h, 0), 3);
 
 	/* dev1 leaves the policy: the flow's packets are not ward's business */
@@ -153,8 +153,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_flow_of_an_interface_that_left_passes_uncounted,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_flow_of_an_interface_that_left_passes_uncounted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passes_count_per_load, setup, teardown),
 	};
 

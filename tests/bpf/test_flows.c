@@ -412,8 +412,7 @@ static void test_policy_forbidding_open_flows_revokes_them(void **state)
 	load(h, ct_rules_b);
 	expect_tcp(h, TC, false, 40500, 104, ACK, EXPECT_DROP(F_CT, WARD_REASON_FLOW_REVOKED),
 		   "reply of the revoked outbound flow");
-	expect_tcp(h, XDP, true, 104, 50500, SYN | ACK,
-		   EXPECT_DROP(F_CT, WARD_REASON_FLOW_REVOKED),
+	expect_tcp(h, XDP, true, 104, 50500, SYN | ACK, EXPECT_DROP(F_CT, WARD_REASON_FLOW_REVOKED),
 		   "reply of the revoked inbound flow");
 }
 
@@ -437,8 +436,8 @@ static void test_policy_still_allowing_open_flows_keeps_them(void **state)
 /* rl-01's SYN to 198.18.1.10 from port @port. */
 static size_t rl_syn(struct pkt *p, uint16_t port, uint8_t flags, enum ward_direction dir)
 {
-	struct scn_ends e = {.dir = dir, .dev_mac = rl_mac, .dev_addr = "198.18.0.31",
-			     .peer_addr = SCN_PACS_V4};
+	struct scn_ends e = {
+		.dir = dir, .dev_mac = rl_mac, .dev_addr = "198.18.0.31", .peer_addr = SCN_PACS_V4};
 
 	return scn_tcp_frame(p, &e, port, 104, flags);
 }
@@ -471,8 +470,8 @@ static void test_new_flow_over_the_rate_is_rate_limited(void **state)
 static void flood_frame(struct pkt *p, uint32_t i)
 {
 	char peer[32];
-	struct scn_ends e = {.dir = XDP, .dev_mac = fl_mac, .dev_addr = "198.18.0.33",
-			     .peer_addr = peer};
+	struct scn_ends e = {
+		.dir = XDP, .dev_mac = fl_mac, .dev_addr = "198.18.0.33", .peer_addr = peer};
 
 	snprintf(peer, sizeof(peer), "198.19.%u.%u", (i >> 8) & 0xff, i & 0xff);
 	scn_tcp_frame(p, &e, (uint16_t)(1024 + (i >> 16)), 80, SYN);
@@ -510,10 +509,10 @@ static uint32_t flood_until_full_and_again(struct harness *h)
 
 static void test_life_critical_flow_survives_a_flood_of_new_flows(void **state)
 {
-	struct scn_ends lc = {.dir = XDP, .dev_mac = lc_mac, .dev_addr = "198.18.0.32",
-			      .peer_addr = SCN_PACS_V4};
-	struct scn_ends fl_first = {.dir = TC, .dev_mac = fl_mac, .dev_addr = "198.18.0.33",
-				    .peer_addr = "198.19.0.0"};
+	struct scn_ends lc = {
+		.dir = XDP, .dev_mac = lc_mac, .dev_addr = "198.18.0.32", .peer_addr = SCN_PACS_V4};
+	struct scn_ends fl_first = {
+		.dir = TC, .dev_mac = fl_mac, .dev_addr = "198.18.0.33", .peer_addr = "198.19.0.0"};
 	struct harness *h = *state;
 	struct scn_snapshot before, after;
 	struct ward_stats stats;

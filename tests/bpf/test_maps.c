@@ -48,8 +48,9 @@ static char *policy_yaml(unsigned first, unsigned ndev, unsigned port, unsigned 
 	size_t n;
 
 	assert_non_null(y);
-	n = snprintf(y, YAML_MAX, "version: 1\ninterfaces:\n  - name: lo\n    "
-				  "unknown_hosts: drop\ndevices:\n");
+	n = snprintf(y, YAML_MAX,
+		     "version: 1\ninterfaces:\n  - name: lo\n    "
+		     "unknown_hosts: drop\ndevices:\n");
 	for (unsigned i = first; i < first + ndev; i++) {
 		n += snprintf(y + n, YAML_MAX - n,
 			      "  - name: d%u\n    mac: \"02:00:00:00:%02x:%02x\"\n"
@@ -109,9 +110,8 @@ static int has_key(const char *keys, size_t n, size_t key_size, const void *key)
 }
 
 /* Map @map of the slot in force holds exactly @n entries of @stride, key first. */
-static void expect_entries(struct fixture *f, enum ward_slot_map map, const void *entries,
-			   size_t n, size_t stride, size_t key_size, size_t val_off,
-			   size_t val_size)
+static void expect_entries(struct fixture *f, enum ward_slot_map map, const void *entries, size_t n,
+			   size_t stride, size_t key_size, size_t val_off, size_t val_size)
 {
 	char *keys = calloc(MAX_ENTRIES, key_size);
 	char val[64];
@@ -187,8 +187,8 @@ static void install_and_check(struct fixture *f, struct ward_compiled *c)
 	expect_entries(f, WARD_SM_PEERS, c->peers, c->npeers, sizeof(*c->peers),
 		       sizeof(struct ward_peer_key), offsetof(struct ward_peer_entry, rules), 8);
 	expect_entries(f, WARD_SM_SERVICES, c->services, c->nservices, sizeof(*c->services),
-		       sizeof(struct ward_service_key),
-		       offsetof(struct ward_service_entry, rules), 8);
+		       sizeof(struct ward_service_key), offsetof(struct ward_service_entry, rules),
+		       8);
 	ward_compiled_free(c);
 }
 

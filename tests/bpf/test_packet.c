@@ -22,8 +22,7 @@ static uint16_t rd16(const struct pkt *p, long off)
 }
 
 /* The ones'-complement sum over pseudo-header and message folds to zero. */
-static void assert_l4_csum_ok(const struct pkt *p, long ip_off, long l4_off, uint8_t proto,
-			      bool v6)
+static void assert_l4_csum_ok(const struct pkt *p, long ip_off, long l4_off, uint8_t proto, bool v6)
 {
 	uint8_t ph[40] = {0};
 	size_t len = p->len - (size_t)l4_off;
@@ -92,8 +91,12 @@ static void test_tcp_over_ipv4_has_valid_lengths_and_checksum(void **state)
 	static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};
 	struct pkt p;
 	struct pkt_ipv4 ip = {0};
-	struct pkt_tcp tcp = {.sport = 40000, .dport = 104, .flags = TCP_SYN, .seq = 7,
-			      .opts = mss, .opts_len = 4};
+	struct pkt_tcp tcp = {.sport = 40000,
+			      .dport = 104,
+			      .flags = TCP_SYN,
+			      .seq = 7,
+			      .opts = mss,
+			      .opts_len = 4};
 
 	pkt_addr("198.18.0.21", ip.src);
 	pkt_addr("198.18.1.10", ip.dst);
@@ -200,8 +203,14 @@ static void test_ipv4_raw_fields_are_written_as_given(void **state)
 {
 	static const uint8_t lsrr[7] = {131, 7, 4, 198, 18, 0, 1};
 	struct pkt p;
-	struct pkt_ipv4 ip = {.frag_off = 1, .mf = true, .id = 77, .set_ihl = true, .ihl = 3,
-			      .set_tot_len = true, .tot_len = 999, .opts = lsrr,
+	struct pkt_ipv4 ip = {.frag_off = 1,
+			      .mf = true,
+			      .id = 77,
+			      .set_ihl = true,
+			      .ihl = 3,
+			      .set_tot_len = true,
+			      .tot_len = 999,
+			      .opts = lsrr,
 			      .opts_len = sizeof(lsrr)};
 	struct pkt_tcp tcp = {.set_doff = true, .doff = 2};
 
@@ -224,8 +233,8 @@ static void test_icmp_error_quotes_a_complete_inner_header(void **state)
 {
 	struct pkt p;
 	struct pkt_ipv4 outer = {0}, inner = {0};
-	struct pkt_icmp err = {.type = ICMP_DEST_UNREACH, .code = ICMP_FRAG_NEEDED,
-			       .rest = {0, 0, 0x05, 0xdc}};
+	struct pkt_icmp err = {
+		.type = ICMP_DEST_UNREACH, .code = ICMP_FRAG_NEEDED, .rest = {0, 0, 0x05, 0xdc}};
 	struct pkt_tcp tcp = {.sport = 40000, .dport = 104, .flags = TCP_ACK};
 	long in_ip, in_tcp;
 

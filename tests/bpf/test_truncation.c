@@ -130,8 +130,8 @@ static void run_setup_steps(const struct adv_instance *in, int var)
 
 	for (int i = 0; i < c->nsteps - 1; i++) {
 		const struct adv_step *s = &c->steps[i];
-		struct adv_ctx ctx = {.dir = adv_step_dir(s, in->dir), .v6 = in->v6,
-				      .arg = s->arg, .var = var};
+		struct adv_ctx ctx = {
+			.dir = adv_step_dir(s, in->dir), .v6 = in->v6, .arg = s->arg, .var = var};
 		size_t len;
 
 		if (s->age_ns)
@@ -148,8 +148,10 @@ static void test_truncated_case(void **state)
 	const struct adv_step *last = &c->steps[c->nsteps - 1];
 
 	for (int var = c->var_lo; var <= c->var_hi; var++) {
-		struct adv_ctx ctx = {.dir = adv_step_dir(last, in->dir), .v6 = in->v6,
-				      .arg = last->arg, .var = var};
+		struct adv_ctx ctx = {.dir = adv_step_dir(last, in->dir),
+				      .v6 = in->v6,
+				      .arg = last->arg,
+				      .var = var};
 		struct frame_facts f;
 		struct pkt p;
 		size_t len;
@@ -183,6 +185,5 @@ int main(void)
 		};
 		strncat(name, "_cut_anywhere", sizeof(instances[i].name) - strlen(name) - 1);
 	}
-	return _cmocka_run_group_tests("truncation", tests, n, adv_group_setup,
-				       adv_group_teardown);
+	return _cmocka_run_group_tests("truncation", tests, n, adv_group_setup, adv_group_teardown);
 }

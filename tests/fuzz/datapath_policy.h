@@ -12,22 +12,22 @@
 #ifndef WARD_FUZZ_DATAPATH_POLICY_H
 #define WARD_FUZZ_DATAPATH_POLICY_H
 
-#define FZ_GW_MAC   "02:00:00:00:00:01"
-#define FZ_CT_MAC   "02:00:00:00:00:21"
-#define FZ_CT_V4    "198.18.0.21"
-#define FZ_CT_V6    "2001:db8::21"
-#define FZ_CT_VLAN  20
-#define FZ_PUMP_MAC "02:00:00:00:00:41" /* not in the policy: pump-01 is found by address */
-#define FZ_PUMP_V4  "198.18.0.41"
-#define FZ_MON_MAC  "02:00:00:00:00:31"
-#define FZ_LAB_MAC  "02:00:00:00:00:51"
-#define FZ_LAB_V6   "2001:db8::51"
-#define FZ_PACS_V4  "198.18.1.10"
-#define FZ_DNS_V4   "198.18.1.53"
+#define FZ_GW_MAC    "02:00:00:00:00:01"
+#define FZ_CT_MAC    "02:00:00:00:00:21"
+#define FZ_CT_V4     "198.18.0.21"
+#define FZ_CT_V6     "2001:db8::21"
+#define FZ_CT_VLAN   20
+#define FZ_PUMP_MAC  "02:00:00:00:00:41" /* not in the policy: pump-01 is found by address */
+#define FZ_PUMP_V4   "198.18.0.41"
+#define FZ_MON_MAC   "02:00:00:00:00:31"
+#define FZ_LAB_MAC   "02:00:00:00:00:51"
+#define FZ_LAB_V6    "2001:db8::51"
+#define FZ_PACS_V4   "198.18.1.10"
+#define FZ_DNS_V4    "198.18.1.53"
 #define FZ_BIOMED_V4 "198.18.2.7"
 #define FZ_BIOMED_V6 "2001:db8:2::7"
-#define FZ_OTHER_V4 "198.18.1.66"
-#define FZ_OTHER_V6 "2001:db8:9::66"
+#define FZ_OTHER_V4  "198.18.1.66"
+#define FZ_OTHER_V6  "2001:db8:9::66"
 
 static const char datapath_policy_yaml[] =
 	"version: 1\n"

@@ -57,7 +57,7 @@ static void close_harness(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	int err;
 
 	err = harness_open(&harness);
@@ -113,8 +113,7 @@ static bool harmless_options(const uint8_t *opt, size_t len)
 }
 
 /* IPv4, not a fragment, no option that matters: the L4 offset, or 0 to skip. */
-static size_t parse_v4(const uint8_t *f, size_t len, size_t off, struct ward_query *q,
-		       size_t *end)
+static size_t parse_v4(const uint8_t *f, size_t len, size_t off, struct ward_query *q, size_t *end)
 {
 	const uint8_t *ip = f + off;
 	size_t hlen;
@@ -165,10 +164,9 @@ static bool is_v6_ext(uint8_t type)
 }
 
 /* IPv6 and its extension headers, at most WARD_MAX_IPV6_EXT_HDRS: the L4 offset, or 0. */
-static size_t parse_v6(const uint8_t *f, size_t len, size_t off, struct ward_query *q,
-		       size_t *end)
+static size_t parse_v6(const uint8_t *f, size_t len, size_t off, struct ward_query *q, size_t *end)
 {
-	static const uint8_t unknown_ext[] = { 135, 139, 140, 253, 254 };
+	static const uint8_t unknown_ext[] = {135, 139, 140, 253, 254};
 	const uint8_t *ip = f + off;
 	uint8_t next;
 	size_t hlen;

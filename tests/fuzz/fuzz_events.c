@@ -31,9 +31,9 @@
 
 /* cli.md's order of the keys of a packet event. */
 static const char *const packet_keys[] = {
-	"ts",  "event", "iface",     "device",	  "criticality", "direction", "reason",
-	"proto", "src", "sport",     "dst",	  "dport",	 "icmp_type", "icmp_code",
-	"vlan", "src_mac", "dst_mac", "len",	  "count",
+	"ts",	 "event",   "iface",   "device", "criticality", "direction", "reason",
+	"proto", "src",	    "sport",   "dst",	 "dport",	"icmp_type", "icmp_code",
+	"vlan",	 "src_mac", "dst_mac", "len",	 "count",
 };
 #define NPACKET_KEYS (sizeof(packet_keys) / sizeof(packet_keys[0]))
 
@@ -307,8 +307,8 @@ static void check_agent(const struct ward_jbuf *line, int err, const char *event
 
 static void fuzz_policy_events(const struct input *in, struct ward_jbuf *line)
 {
-	static const char *const loaded_keys[] = { "path", "sha256", "generation", "devices" };
-	static const char *const rejected_keys[] = { "path", "errors" };
+	static const char *const loaded_keys[] = {"path", "sha256", "generation", "devices"};
+	static const char *const rejected_keys[] = {"path", "errors"};
 	const char *errors[MAX_ERRORS];
 	const struct ward_jfield *arr;
 	struct ward_jobj obj;
@@ -324,23 +324,23 @@ static void fuzz_policy_events(const struct input *in, struct ward_jbuf *line)
 
 	for (i = 0; i < in->nerrors; i++)
 		errors[i] = in->errors[i];
-	err = ward_event_format_policy_rejected(line, in->ev.ts_ns, in->path, errors,
-						in->nerrors);
+	err = ward_event_format_policy_rejected(line, in->ev.ts_ns, in->path, errors, in->nerrors);
 	check_agent(line, err, "policy-rejected", rejected_keys, 2, &obj);
 	arr = ward_jobj_get(&obj, "errors");
 	if (!arr || arr->type != WARD_JARR || arr->nitems != in->nerrors)
 		fuzz_fail("policy-rejected does not carry its %zu errors", in->nerrors);
 	for (i = 0; i < in->nerrors; i++)
-		if (jsoncheck_utf8(errors[i], strlen(errors[i])) && strcmp(arr->items[i], errors[i]))
+		if (jsoncheck_utf8(errors[i], strlen(errors[i])) &&
+		    strcmp(arr->items[i], errors[i]))
 			fuzz_fail("error %zu changed on its way: \"%s\"", i, arr->items[i]);
 	ward_jobj_free(&obj);
 }
 
 static void fuzz_agent_events(const struct input *in, struct ward_jbuf *line)
 {
-	static const char *const lost_keys[] = { "count" };
-	static const char *const attach_keys[] = { "iface", "mode" };
-	static const char *const start_keys[] = { "version", "pid" };
+	static const char *const lost_keys[] = {"count"};
+	static const char *const attach_keys[] = {"iface", "mode"};
+	static const char *const start_keys[] = {"version", "pid"};
 	bool flag = in->flags & 1;
 	struct ward_jobj obj;
 	int err;

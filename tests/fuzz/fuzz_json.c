@@ -30,8 +30,7 @@ static void write_back(const struct ward_jobj *obj, struct ward_jbuf *line)
 		else if (f->type == WARD_JNUM)
 			ward_json_uint(line, f->key, f->num);
 		else
-			ward_json_str_array(line, f->key, (const char *const *)f->items,
-					    f->nitems);
+			ward_json_str_array(line, f->key, (const char *const *)f->items, f->nitems);
 	}
 	ward_json_end(line);
 }
@@ -51,8 +50,8 @@ static void compare_field(const struct ward_jfield *a, const struct ward_jfield 
 	if (a->type == WARD_JSTR && !same_str(a->str, b->str))
 		fuzz_fail("\"%s\" changed from \"%s\" to \"%s\"", a->key, a->str, b->str);
 	if (a->type == WARD_JNUM && a->num != b->num)
-		fuzz_fail("\"%s\" changed from %llu to %llu", a->key,
-			  (unsigned long long)a->num, (unsigned long long)b->num);
+		fuzz_fail("\"%s\" changed from %llu to %llu", a->key, (unsigned long long)a->num,
+			  (unsigned long long)b->num);
 	if (a->type != WARD_JARR)
 		return;
 	if (a->nitems != b->nitems)

@@ -91,14 +91,14 @@ static uint64_t peer_lookup(const struct ward_compiled *c, uint32_t dev_dir, con
 static uint64_t service_lookup(const struct ward_compiled *c, uint32_t dev_dir, uint8_t proto,
 			       const uint8_t port[2])
 {
-	uint8_t want[3] = { proto, port[0], port[1] };
+	uint8_t want[3] = {proto, port[0], port[1]};
 	uint32_t best = 0;
 	uint64_t mask = 0;
 	size_t i;
 
 	for (i = 0; i < c->nservices; i++) {
 		const struct ward_service_key *k = &c->services[i].key;
-		uint8_t have[3] = { k->proto, k->port[0], k->port[1] };
+		uint8_t have[3] = {k->proto, k->port[0], k->port[1]};
 
 		if (k->dev_dir != dev_dir || k->prefixlen < WARD_SERVICE_BASE_PREFIX ||
 		    k->prefixlen > WARD_PEER_BASE_PREFIX + 24)
@@ -118,7 +118,7 @@ static int compiled_rule(const struct ward_compiled *c, uint32_t dev, const stru
 {
 	uint32_t dev_dir = dev << 1 | q->direction;
 	const uint8_t *peer = q->direction == WARD_DIR_FROM_DEVICE ? q->dst : q->src;
-	uint8_t port[2] = { 0, 0 };
+	uint8_t port[2] = {0, 0};
 	uint64_t mask;
 
 	if (q->proto == PROTO_ICMP || q->proto == PROTO_ICMPV6) {
@@ -128,9 +128,8 @@ static int compiled_rule(const struct ward_compiled *c, uint32_t dev, const stru
 		port[0] = q->dport >> 8;
 		port[1] = q->dport & 0xff;
 	}
-	mask = peer_lookup(c, dev_dir, peer) &
-	       (service_lookup(c, dev_dir, q->proto, port) |
-		c->devices[dev].any_proto_rules[q->direction]);
+	mask = peer_lookup(c, dev_dir, peer) & (service_lookup(c, dev_dir, q->proto, port) |
+						c->devices[dev].any_proto_rules[q->direction]);
 	return mask ? __builtin_ctzll(mask) : -1;
 }
 
@@ -193,20 +192,19 @@ static void judge_rule(const struct ward_policy *p, const struct ward_compiled *
 	if (v.device != (int)d)
 		fuzz_fail("device %zu's packet found device %d", d, v.device);
 	if (!v.pass || v.would_drop || !v.rule)
-		fuzz_fail("device %zu dir %d: rule %zu's own packet is refused (reason %d)", d,
-			  dir, ri, v.reason);
+		fuzz_fail("device %zu dir %d: rule %zu's own packet is refused (reason %d)", d, dir,
+			  ri, v.reason);
 	if (v.rule != &dev->rules[dir][v.rule_index] || v.rule_index > ri)
 		fuzz_fail("device %zu dir %d: rule %zu's packet allowed by rule %zu", d, dir, ri,
 			  v.rule_index);
 	by = compiled_rule(c, d, &q);
 	if (by != (int)v.rule_index)
-		fuzz_fail("device %zu dir %d: evaluator allows by rule %zu, compiled maps by %d",
-			  d, dir, v.rule_index, by);
+		fuzz_fail("device %zu dir %d: evaluator allows by rule %zu, compiled maps by %d", d,
+			  dir, v.rule_index, by);
 }
 
 /* The compiled device lookups find each device by its MAC and addresses. */
-static void check_device_keys(const struct ward_policy *p, const struct ward_compiled *c,
-			      size_t d)
+static void check_device_keys(const struct ward_policy *p, const struct ward_compiled *c, size_t d)
 {
 	const struct ward_device *dev = &p->devices[d];
 	size_t i, found = 0;
@@ -240,7 +238,7 @@ static void judge(const struct ward_policy *p, const struct ward_compiled *c)
 
 static void compile_and_judge(const struct ward_policy *p)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_compiled *c = NULL;
 	int err;
 
@@ -259,7 +257,7 @@ static void compile_and_judge(const struct ward_policy *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_policy *p = NULL;
 	int err;
 

@@ -67,7 +67,7 @@ static void check_output(const char *out, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[] = { "tail", "--events", events_path, "-n", "64", NULL };
+	char *argv[] = {"tail", "--events", events_path, "-n", "64", NULL};
 	FILE *saved_out = stdout, *saved_err = stderr;
 	char *out = NULL;
 	size_t len = 0;

@@ -337,8 +337,8 @@ static bool value(struct jc *c)
 
 bool jsoncheck_object(const char *text, size_t len, const char **why, size_t *at)
 {
-	struct jc c = { (const unsigned char *)text, (const unsigned char *)text,
-			(const unsigned char *)text + len, NULL, 0 };
+	struct jc c = {(const unsigned char *)text, (const unsigned char *)text,
+		       (const unsigned char *)text + len, NULL, 0};
 	bool ok;
 
 	skip_ws(&c);

@@ -61,8 +61,7 @@ static inline struct ward_policy *pb_new(size_t nifaces, size_t max_devices)
 	return p;
 }
 
-static inline struct ward_device *pb_device(struct ward_policy *p, const char *name,
-					    uint32_t iface)
+static inline struct ward_device *pb_device(struct ward_policy *p, const char *name, uint32_t iface)
 {
 	struct ward_device *dev = &p->devices[p->ndevices];
 
@@ -103,9 +102,8 @@ static inline void pb_mac_bytes(uint8_t mac[6], const char *text)
 	unsigned int b[6];
 	int i;
 
-	assert_int_equal(sscanf(text, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-				&b[5]),
-			 6);
+	assert_int_equal(
+		sscanf(text, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]), 6);
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
 }
@@ -146,8 +144,7 @@ static inline void pb_peer(struct ward_rule *rule, const char *text)
 	if (!strcmp(text, "any"))
 		return;
 
-	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - text) : (int)strlen(text),
-		 text);
+	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - text) : (int)strlen(text), text);
 	assert_int_equal(ward_ip_parse(addr, pfx->addr, &pfx->is_v4), 0);
 	if (slash)
 		plen = atoi(slash + 1);

@@ -25,14 +25,14 @@
 /* r0 = @ret; exit. @pad extra "r1 = r1" make a program with other code. */
 static int load_prog(enum bpf_prog_type type, int ret, int pad)
 {
-	struct bpf_insn insns[8] = { 0 };
+	struct bpf_insn insns[8] = {0};
 	int n = 0, i;
 
 	for (i = 0; i < pad; i++)
-		insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1,
-						.src_reg = 1 };
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = ret };
-	insns[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+		insns[n++] = (struct bpf_insn){
+			.code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1, .src_reg = 1};
+	insns[n++] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = ret};
+	insns[n++] = (struct bpf_insn){.code = BPF_JMP | BPF_EXIT};
 	return bpf_prog_load(type, "ward_t", "GPL", insns, n, NULL);
 }
 

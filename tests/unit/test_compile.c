@@ -18,7 +18,7 @@
 
 static struct ward_compiled *compile_ok(const struct ward_policy *p, uint64_t generation)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_compiled *c = NULL;
 
 	assert_int_equal(ward_compile(p, generation, &c, &diags), 0);
@@ -30,7 +30,7 @@ static struct ward_compiled *compile_ok(const struct ward_policy *p, uint64_t ge
 /* Compile @p expecting -E2BIG with exactly one error: @message at @line. */
 static void compile_too_big(const struct ward_policy *p, uint32_t line, const char *message)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_compiled *c = NULL;
 
 	assert_int_equal(ward_compile(p, 1, &c, &diags), -E2BIG);
@@ -69,7 +69,7 @@ static size_t count_services(const struct ward_compiled *c, uint32_t dd)
 /* The rule mask of the peer entry for @text ("198.18.1.0/24", "any"); fails if absent. */
 static uint64_t peer_rules(const struct ward_compiled *c, uint32_t dd, const char *text)
 {
-	struct ward_rule rule = { 0 };
+	struct ward_rule rule = {0};
 	size_t i;
 
 	pb_peer(&rule, text);
@@ -480,7 +480,7 @@ static void test_limit_rules_per_direction(void **state)
 
 	pb_peer(pb_rule(dev, WARD_DIR_TO_DEVICE, PB_TCP), "any");
 	{
-		struct ward_diags diags = { 0 };
+		struct ward_diags diags = {0};
 		struct ward_compiled *c = NULL;
 
 		assert_int_equal(ward_compile(p, 1, &c, &diags), -E2BIG);
@@ -582,8 +582,8 @@ static double seconds_since(const struct timespec *start)
 
 static void big_device(struct ward_device *dev, uint32_t id)
 {
-	static const char *const sets[] = { "198.18.1.0/24", "198.18.1.10", "198.18.2.0/24",
-					    "2001:db8:1::/48", "any", "198.18.0.0/15" };
+	static const char *const sets[] = {"198.18.1.0/24",   "198.18.1.10", "198.18.2.0/24",
+					   "2001:db8:1::/48", "any",	     "198.18.0.0/15"};
 	char addr[32];
 	int i;
 
@@ -678,14 +678,14 @@ static uint64_t emu_peers(const struct ward_compiled *c, uint32_t dd, const uint
 static uint64_t emu_services(const struct ward_compiled *c, uint32_t dd, uint8_t proto,
 			     const uint8_t port[2])
 {
-	const uint8_t key[3] = { proto, port[0], port[1] };
+	const uint8_t key[3] = {proto, port[0], port[1]};
 	int64_t best = -1;
 	uint64_t rules = 0;
 	size_t i;
 
 	for (i = 0; i < c->nservices; i++) {
 		const struct ward_service_key *k = &c->services[i].key;
-		const uint8_t bits[3] = { k->proto, k->port[0], k->port[1] };
+		const uint8_t bits[3] = {k->proto, k->port[0], k->port[1]};
 
 		if (k->dev_dir != dd || k->prefixlen <= best)
 			continue;
@@ -722,7 +722,7 @@ static void emu_rules(const struct ward_compiled *c, uint32_t id, const struct w
 {
 	uint32_t dd = dev_dir(id, q->direction);
 	const uint8_t *peer = q->direction == WARD_DIR_FROM_DEVICE ? q->dst : q->src;
-	uint8_t port[2] = { 0, 0 };
+	uint8_t port[2] = {0, 0};
 	uint64_t allowed;
 
 	if (q->has_ports) {
@@ -789,9 +789,21 @@ static void emulate(const struct ward_compiled *c, const struct ward_query *q,
 
 /* Random policies full of overlaps, and random queries that hit them. */
 static const char *const peer_pool[] = {
-	"any",		 "198.18.0.0/15", "198.18.0.0/16", "198.18.1.0/24",  "198.18.1.0/25",
-	"198.18.1.128/25", "198.18.1.10", "198.18.1.11",   "198.18.2.0/23",  "198.18.2.0/24",
-	"198.18.3.7",	 "2001:db8::/32", "2001:db8:1::/48", "2001:db8:1::10", "2001:db8:1::/64",
+	"any",
+	"198.18.0.0/15",
+	"198.18.0.0/16",
+	"198.18.1.0/24",
+	"198.18.1.0/25",
+	"198.18.1.128/25",
+	"198.18.1.10",
+	"198.18.1.11",
+	"198.18.2.0/23",
+	"198.18.2.0/24",
+	"198.18.3.7",
+	"2001:db8::/32",
+	"2001:db8:1::/48",
+	"2001:db8:1::10",
+	"2001:db8:1::/64",
 };
 
 static uint32_t rnd(unsigned int *seed, uint32_t n)
@@ -814,7 +826,7 @@ static void random_peer(struct ward_rule *r, unsigned int *seed)
 
 static void random_rule(struct ward_device *dev, int dir, unsigned int *seed)
 {
-	static const int protos[] = { WARD_PROTO_ANY, PB_TCP, PB_UDP, PB_ICMP, PB_ICMPV6, 47 };
+	static const int protos[] = {WARD_PROTO_ANY, PB_TCP, PB_UDP, PB_ICMP, PB_ICMPV6, 47};
 	struct ward_rule *r = pb_rule(dev, dir, protos[rnd(seed, 6)]);
 	uint32_t i, n = 1 + rnd(seed, 3);
 
@@ -883,8 +895,7 @@ static struct ward_policy *random_policy(unsigned int *seed)
 	return p;
 }
 
-static void random_addr(const struct ward_policy *p, bool v4, uint8_t out[16],
-			unsigned int *seed)
+static void random_addr(const struct ward_policy *p, bool v4, uint8_t out[16], unsigned int *seed)
 {
 	const struct ward_device *dev = &p->devices[rnd(seed, (uint32_t)p->ndevices)];
 	char text[48];
@@ -907,8 +918,7 @@ static void random_addr(const struct ward_policy *p, bool v4, uint8_t out[16],
 	pb_addr(text, out, v4);
 }
 
-static void random_mac(const struct ward_policy *p, bool *has, uint8_t mac[6],
-		       unsigned int *seed)
+static void random_mac(const struct ward_policy *p, bool *has, uint8_t mac[6], unsigned int *seed)
 {
 	char text[32];
 
@@ -929,7 +939,7 @@ static void random_mac(const struct ward_policy *p, bool *has, uint8_t mac[6],
 
 static void random_query(const struct ward_policy *p, struct ward_query *q, unsigned int *seed)
 {
-	static const uint8_t protos[] = { PB_TCP, PB_UDP, PB_ICMP, PB_ICMPV6, 47, 50 };
+	static const uint8_t protos[] = {PB_TCP, PB_UDP, PB_ICMP, PB_ICMPV6, 47, 50};
 
 	memset(q, 0, sizeof(*q));
 	q->iface = rnd(seed, (uint32_t)p->nifaces + 1);
@@ -1018,7 +1028,7 @@ static void test_compiled_agrees_with_evaluator(void **state)
 
 static struct ward_policy *load_yaml(const char *yaml)
 {
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_policy *p = NULL;
 
 	assert_int_equal(ward_policy_load_buffer("test.yaml", yaml, strlen(yaml), &p, &diags), 0);
@@ -1113,7 +1123,7 @@ static bool aim_at_rule(const struct ward_policy *p, struct ward_query *q, unsig
 	peer_addr = dir == WARD_DIR_FROM_DEVICE ? q->dst : q->src;
 	addr_in(peer, peer_addr, seed);
 	if (peer->plen == 0 && q->is_v4)
-		memcpy(peer_addr, (const uint8_t[12]){ [10] = 0xff, [11] = 0xff }, 12);
+		memcpy(peer_addr, (const uint8_t[12]){[10] = 0xff, [11] = 0xff}, 12);
 	if (r->proto != WARD_PROTO_ANY)
 		q->proto = (uint8_t)r->proto;
 	q->has_ports = q->proto == PB_TCP || q->proto == PB_UDP;
@@ -1175,7 +1185,7 @@ static void test_examples_agree_with_evaluator(void **state)
 	assert_int_equal(glob("policy/examples/*.yaml", 0, NULL, &g), 0);
 	assert_true(g.gl_pathc > 0);
 	for (i = 0; i < g.gl_pathc; i++) {
-		struct ward_diags diags = { 0 };
+		struct ward_diags diags = {0};
 		struct ward_policy *p = NULL;
 
 		assert_int_equal(ward_policy_load(g.gl_pathv[i], &p, &diags), 0);

@@ -154,8 +154,8 @@ static int teardown(void **state)
 /* Step 1: a frame on an interface that is not in the policy passes untouched. */
 static void test_iface_outside_policy_passes(void **state)
 {
-	struct ward_query q = query(7, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.9.9", PB_TCP,
-				    22);
+	struct ward_query q =
+		query(7, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.9.9", PB_TCP, 22);
 	struct ward_verdict v = judge(*state, &q);
 
 	assert_true(v.pass);
@@ -166,8 +166,8 @@ static void test_iface_outside_policy_passes(void **state)
 /* Step 2: from a device, the source MAC finds it, whatever the address says. */
 static void test_device_by_source_mac(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.1.10", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.1.10", PB_TCP, 104);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -180,8 +180,8 @@ static void test_device_by_source_mac(void **state)
 /* Step 2: no MAC match (or no MAC at all), the source address finds the device. */
 static void test_device_by_source_address(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.1.10", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.1.10", PB_TCP, 104);
 	struct ward_verdict v = judge(*state, &q);
 
 	assert_dropped(&v, 2, WARD_REASON_NO_RULE);
@@ -194,8 +194,8 @@ static void test_device_by_source_address(void **state)
 /* Step 2: toward the device side, the destination MAC, else the destination address. */
 static void test_device_by_destination(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_TO_DEVICE, "198.18.1.10", "198.18.0.21", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(0, WARD_DIR_TO_DEVICE, "198.18.1.10", "198.18.0.21", PB_TCP, 104);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -210,8 +210,8 @@ static void test_device_by_destination(void **state)
 /* Step 2: a broadcast or multicast destination MAC belongs to no device. */
 static void test_group_destination_mac_is_no_device(void **state)
 {
-	struct ward_query q = query(1, WARD_DIR_TO_DEVICE, "198.18.1.10", "198.18.4.51", PB_UDP,
-				    5353);
+	struct ward_query q =
+		query(1, WARD_DIR_TO_DEVICE, "198.18.1.10", "198.18.4.51", PB_UDP, 5353);
 	struct ward_verdict v;
 
 	set_mac(&q.has_dst_mac, q.dst_mac, "ff:ff:ff:ff:ff:ff");
@@ -230,8 +230,8 @@ static void test_group_destination_mac_is_no_device(void **state)
 /* Step 2: a device is found on its own interface only. */
 static void test_device_only_on_its_interface(void **state)
 {
-	struct ward_query q = query(1, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(1, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP, 104);
 	struct ward_verdict v = judge(*state, &q);
 
 	assert_dropped(&v, -1, WARD_REASON_UNKNOWN_HOST);
@@ -241,8 +241,8 @@ static void test_device_only_on_its_interface(void **state)
 static void test_unknown_hosts_follow_interface(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.99", "198.18.1.10", PB_TCP,
-				    22);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.99", "198.18.1.10", PB_TCP, 22);
 	struct ward_verdict v;
 
 	p->ifaces[0].unknown_hosts = WARD_UNKNOWN_AUDIT;
@@ -268,8 +268,8 @@ static void test_unknown_hosts_follow_interface(void **state)
 static void test_dhcp_server_reply_to_dhcp_interface(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q = query(0, WARD_DIR_TO_DEVICE, "198.18.0.1", "255.255.255.255", PB_UDP,
-				    68);
+	struct ward_query q =
+		query(0, WARD_DIR_TO_DEVICE, "198.18.0.1", "255.255.255.255", PB_UDP, 68);
 	struct ward_verdict v;
 
 	p->ifaces[0].unknown_hosts = WARD_UNKNOWN_DROP;
@@ -302,8 +302,8 @@ static void test_dhcp_server_reply_to_dhcp_interface(void **state)
 /* Step 4: a device with a VLAN accepts that tag only; untagged is wrong too. */
 static void test_wrong_vlan(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP, 104);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -328,8 +328,8 @@ static void test_wrong_vlan(void **state)
 /* Step 4: a device without a VLAN takes any tag or none. */
 static void test_no_vlan_takes_any_tag(void **state)
 {
-	struct ward_query q = query(1, WARD_DIR_FROM_DEVICE, "198.18.4.51", "198.18.1.10", PB_TCP,
-				    22);
+	struct ward_query q =
+		query(1, WARD_DIR_FROM_DEVICE, "198.18.4.51", "198.18.1.10", PB_TCP, 22);
 	struct ward_verdict v;
 
 	q.vlan = 300;
@@ -340,8 +340,8 @@ static void test_no_vlan_takes_any_tag(void **state)
 /* Step 5: found by address, with another MAC than the one declared: spoofed. */
 static void test_spoofed_mac(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP, 104);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -353,10 +353,10 @@ static void test_spoofed_mac(void **state)
 /* Step 5: found by MAC, with an address that is not the device's: spoofed, both families. */
 static void test_spoofed_address(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.22", "198.18.1.10", PB_TCP,
-				    104);
-	struct ward_query q6 = query(0, WARD_DIR_FROM_DEVICE, "2001:db8::22", "2001:db8:2::1",
-				     PB_TCP, 104);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.22", "198.18.1.10", PB_TCP, 104);
+	struct ward_query q6 =
+		query(0, WARD_DIR_FROM_DEVICE, "2001:db8::22", "2001:db8:2::1", PB_TCP, 104);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -381,8 +381,8 @@ static void test_spoofed_address(void **state)
 static void test_family_without_address(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q = query(1, WARD_DIR_FROM_DEVICE, "2001:db8:4::51", "2001:db8::1",
-				    PB_TCP, 22);
+	struct ward_query q =
+		query(1, WARD_DIR_FROM_DEVICE, "2001:db8:4::51", "2001:db8::1", PB_TCP, 22);
 	struct ward_verdict v;
 
 	set_mac(&q.has_src_mac, q.src_mac, "02:00:00:00:00:51");
@@ -405,8 +405,8 @@ static void test_family_without_address(void **state)
 static void test_dhcp_client(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "0.0.0.0", "255.255.255.255", PB_UDP,
-				    67);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "0.0.0.0", "255.255.255.255", PB_UDP, 67);
 	struct ward_verdict v;
 
 	q.sport = 68;
@@ -454,8 +454,8 @@ static void test_dhcpv6_is_no_builtin(void **state)
 /* Step 8: outbound rules judge from the device (peer = destination), inbound toward it. */
 static void test_rules_by_direction(void **state)
 {
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.53", PB_UDP,
-				    53);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.53", PB_UDP, 53);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -474,8 +474,8 @@ static void test_first_match_in_order(void **state)
 {
 	struct ward_policy *p = *state;
 	struct ward_device *dev = &p->devices[0];
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.2.7", PB_TCP,
-				    104);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.2.7", PB_TCP, 104);
 	struct ward_rule *r;
 	struct ward_verdict v;
 
@@ -498,8 +498,8 @@ static void test_rule_ports(void **state)
 	struct ward_policy *p = *state;
 	struct ward_device *dev = &p->devices[2];
 	struct ward_rule *r = pb_rule(dev, WARD_DIR_FROM_DEVICE, PB_TCP);
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.9.9", PB_TCP,
-				    8000);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.9.9", PB_TCP, 8000);
 	struct ward_verdict v;
 
 	pb_peer(r, "any");
@@ -552,8 +552,8 @@ static void test_packet_without_ports(void **state)
 static void test_rule_icmp_types(void **state)
 {
 	struct ward_query q = query(0, WARD_DIR_TO_DEVICE, "198.18.2.9", "198.18.0.21", PB_ICMP, 8);
-	struct ward_query q6 = query(0, WARD_DIR_TO_DEVICE, "2001:db8:2::9", "2001:db8::21",
-				     PB_ICMPV6, 128);
+	struct ward_query q6 =
+		query(0, WARD_DIR_TO_DEVICE, "2001:db8:2::9", "2001:db8::21", PB_ICMPV6, 128);
 	struct ward_verdict v;
 
 	q.vlan = 20;
@@ -602,8 +602,8 @@ static void test_icmp_error_needs_a_flow(void **state)
 {
 	struct ward_policy *p = *state;
 	struct ward_query q = query(0, WARD_DIR_TO_DEVICE, "198.18.9.9", "198.18.0.41", PB_ICMP, 3);
-	struct ward_query q6 = query(0, WARD_DIR_TO_DEVICE, "2001:db8:9::9", "2001:db8::21",
-				     PB_ICMPV6, 2);
+	struct ward_query q6 =
+		query(0, WARD_DIR_TO_DEVICE, "2001:db8:9::9", "2001:db8::21", PB_ICMPV6, 2);
 	struct ward_verdict v;
 
 	pb_peer(pb_rule(&p->devices[2], WARD_DIR_TO_DEVICE, WARD_PROTO_ANY), "any");
@@ -624,8 +624,8 @@ static void test_icmp_error_needs_a_flow(void **state)
 static void test_audit_mode(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP,
-				    22);
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "198.18.0.21", "198.18.1.10", PB_TCP, 22);
 	struct ward_verdict v;
 
 	p->devices[0].mode = WARD_MODE_AUDIT;
@@ -653,8 +653,8 @@ static void test_audit_mode(void **state)
 static void test_audit_does_not_touch_unknown_hosts(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q = query(1, WARD_DIR_FROM_DEVICE, "198.18.4.99", "198.18.1.10", PB_TCP,
-				    22);
+	struct ward_query q =
+		query(1, WARD_DIR_FROM_DEVICE, "198.18.4.99", "198.18.1.10", PB_TCP, 22);
 	struct ward_verdict v;
 
 	p->devices[3].mode = WARD_MODE_AUDIT;
@@ -685,7 +685,7 @@ static void test_yaml_policy(void **state)
 				   "      - from: [198.18.2.0/24]\n"
 				   "        proto: icmp\n"
 				   "        icmp: [echo-request]\n";
-	struct ward_diags diags = { 0 };
+	struct ward_diags diags = {0};
 	struct ward_policy *p = NULL;
 	struct ward_query q;
 	struct ward_verdict v;

@@ -20,8 +20,8 @@
 #define NSEC		1000000000ULL
 #define EXAMPLE_TS_NS	(EXAMPLE_EPOCH_S * NSEC + 123456789ULL)
 /* A monotonic time and the offset that maps it onto EXAMPLE_TS_NS. */
-#define MONO_NS		(5000ULL * NSEC)
-#define OFFSET_NS	((int64_t)(EXAMPLE_TS_NS - MONO_NS))
+#define MONO_NS	  (5000ULL * NSEC)
+#define OFFSET_NS ((int64_t)(EXAMPLE_TS_NS - MONO_NS))
 
 static void set_v4(uint8_t addr[16], uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
@@ -36,7 +36,7 @@ static void set_v4(uint8_t addr[16], uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 
 static void set_mac(uint8_t mac[6], uint8_t last)
 {
-	static const uint8_t base[6] = { 0x02, 0, 0, 0, 0, 0 };
+	static const uint8_t base[6] = {0x02, 0, 0, 0, 0, 0};
 
 	memcpy(mac, base, 6);
 	mac[5] = last;
@@ -103,7 +103,7 @@ static void test_drop_tcp_matches_cli_example(void **state)
 static void test_would_drop_icmpv6_has_type_and_code_not_ports(void **state)
 {
 	struct ward_event ev = example_event();
-	struct ward_event_names names = { "dev0", "pump-01", WARD_CRIT_LIFE_CRITICAL };
+	struct ward_event_names names = {"dev0", "pump-01", WARD_CRIT_LIFE_CRITICAL};
 	struct ward_jbuf line;
 
 	ev.type = WARD_EV_WOULD_DROP;
@@ -133,7 +133,7 @@ static void test_would_drop_icmpv6_has_type_and_code_not_ports(void **state)
 static void test_host_seen_has_no_device_nor_reason(void **state)
 {
 	struct ward_event ev = example_event();
-	struct ward_event_names names = { .iface = "dev0" };
+	struct ward_event_names names = {.iface = "dev0"};
 	struct ward_jbuf line;
 
 	ev.type = WARD_EV_HOST_SEEN;
@@ -198,7 +198,7 @@ static void test_ip_without_ports_has_proto_number(void **state)
 static void test_unnamed_device_and_iface_fall_back_to_numbers(void **state)
 {
 	struct ward_event ev = example_event();
-	struct ward_event_names names = { 0 };
+	struct ward_event_names names = {0};
 	struct ward_jbuf line;
 
 	ev.device_id = 7;
@@ -212,14 +212,14 @@ static void test_unnamed_device_and_iface_fall_back_to_numbers(void **state)
 static void test_names_resolve_by_generation(void **state)
 {
 	static const struct ward_device_name gen1[] = {
-		{ "ct-01", WARD_CRIT_CLINICAL },
+		{"ct-01", WARD_CRIT_CLINICAL},
 	};
 	static const struct ward_device_name gen2[] = {
-		{ "mon-01", WARD_CRIT_LIFE_CRITICAL },
-		{ "ct-01", WARD_CRIT_CLINICAL },
+		{"mon-01", WARD_CRIT_LIFE_CRITICAL},
+		{"ct-01", WARD_CRIT_CLINICAL},
 	};
-	const struct ward_name_table tables[] = { { 2, gen2, 2 }, { 1, gen1, 1 } };
-	const struct ward_iface_name ifaces[] = { { 3, "hosp0" }, { 4, "dev0" } };
+	const struct ward_name_table tables[] = {{2, gen2, 2}, {1, gen1, 1}};
+	const struct ward_iface_name ifaces[] = {{3, "hosp0"}, {4, "dev0"}};
 	struct ward_event ev = example_event();
 	struct ward_event_names names;
 
@@ -295,9 +295,8 @@ static void test_policy_rejected_line_escapes_errors(void **state)
 	struct ward_jbuf line;
 
 	ward_jbuf_init(&line);
-	assert_int_equal(ward_event_format_policy_rejected(&line, EXAMPLE_TS_NS, "p.yaml", errors,
-							   2),
-			 0);
+	assert_int_equal(
+		ward_event_format_policy_rejected(&line, EXAMPLE_TS_NS, "p.yaml", errors, 2), 0);
 	assert_line(&line,
 		    "{\"ts\":\"2026-12-03T18:17:57.123456Z\",\"event\":\"policy-rejected\","
 		    "\"path\":\"p.yaml\",\"errors\":[\"p.yaml:3:5: error: unknown key 'devcies' "
@@ -354,7 +353,7 @@ static void test_hostile_bytes_in_names_stay_valid_json(void **state)
 {
 	struct ward_event ev = example_event();
 	/* A quote, a backslash, a newline, ESC, a lone continuation byte, UTF-8. */
-	struct ward_event_names names = { "e\"v\\il\n\x1b", "dev\x80-\xc3\xa9", 1 };
+	struct ward_event_names names = {"e\"v\\il\n\x1b", "dev\x80-\xc3\xa9", 1};
 	struct ward_jbuf line;
 
 	ward_jbuf_init(&line);

@@ -46,9 +46,9 @@ static void test_escape_replaces_each_invalid_byte(void **state)
 	/* lone continuation, truncated sequence at the end, bytes never valid */
 	assert_escapes_to("a\x80z", 3, "a\\ufffdz");
 	assert_escapes_to("a\xe2\x82", 3, "a\\ufffd\\ufffd");
-	assert_escapes_to("\xc0\xaf", 2, "\\ufffd\\ufffd");	/* overlong '/' */
-	assert_escapes_to("\xe0\x80\xaf", 3, "\\ufffd\\ufffd\\ufffd"); /* overlong */
-	assert_escapes_to("\xed\xa0\x80", 3, "\\ufffd\\ufffd\\ufffd"); /* surrogate */
+	assert_escapes_to("\xc0\xaf", 2, "\\ufffd\\ufffd");			  /* overlong '/' */
+	assert_escapes_to("\xe0\x80\xaf", 3, "\\ufffd\\ufffd\\ufffd");		  /* overlong */
+	assert_escapes_to("\xed\xa0\x80", 3, "\\ufffd\\ufffd\\ufffd");		  /* surrogate */
 	assert_escapes_to("\xf4\x90\x80\x80", 4, "\\ufffd\\ufffd\\ufffd\\ufffd"); /* > 10FFFF */
 	assert_escapes_to("\xff\xfe", 2, "\\ufffd\\ufffd");
 	assert_escapes_to("\xc3(", 2, "\\ufffd(");
@@ -56,7 +56,7 @@ static void test_escape_replaces_each_invalid_byte(void **state)
 
 static void test_writer_builds_flat_object(void **state)
 {
-	const char *items[] = { "one", "t\"wo" };
+	const char *items[] = {"one", "t\"wo"};
 	struct ward_jbuf b;
 
 	ward_jbuf_init(&b);
@@ -94,7 +94,7 @@ static void test_writer_grows_past_initial_capacity(void **state)
 
 static void test_parse_reads_back_what_writer_wrote(void **state)
 {
-	const char *items[] = { "e1", "\xc3\xa9\n" };
+	const char *items[] = {"e1", "\xc3\xa9\n"};
 	struct ward_jbuf b;
 	struct ward_jobj o;
 	const struct ward_jfield *f;

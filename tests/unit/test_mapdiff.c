@@ -23,10 +23,13 @@ struct rec {
 	uint64_t value;
 };
 
-#define SET(array, count)                                                                 \
-	((struct ward_diff_set){.base = (array), .n = (count), .stride = sizeof(struct rec), \
-				.key_size = sizeof(((struct rec *)0)->key),                    \
-				.val_off = offsetof(struct rec, value), .val_size = 8})
+#define SET(array, count)                                                   \
+	((struct ward_diff_set){.base = (array),                            \
+				.n = (count),                               \
+				.stride = sizeof(struct rec),               \
+				.key_size = sizeof(((struct rec *)0)->key), \
+				.val_off = offsetof(struct rec, value),     \
+				.val_size = 8})
 
 static struct rec rec(uint32_t k, uint64_t v)
 {
@@ -111,7 +114,10 @@ static const struct rec *find_key(const struct rec *set, size_t n, const struct 
 /* The diff against a plain search, over random edits of random sets. */
 static void test_random_edits_match_a_plain_search(void **state)
 {
-	enum { N = 300, ROUNDS = 200 };
+	enum {
+		N = 300,
+		ROUNDS = 200
+	};
 	struct rec old[N], new[2 * N];
 	struct ward_diff d;
 
@@ -157,7 +163,9 @@ static void test_random_edits_match_a_plain_search(void **state)
 /* Many entries, every other one changed: collisions in the index resolve. */
 static void test_large_sets(void **state)
 {
-	enum { N = 50000 };
+	enum {
+		N = 50000
+	};
 	struct rec *old = calloc(N, sizeof(*old)), *new = calloc(N, sizeof(*new));
 	struct ward_diff d;
 
@@ -168,7 +176,7 @@ static void test_large_sets(void **state)
 		new[i] = rec(i + N / 2, i + N / 2 + ((i + N / 2) % 2));
 	}
 	assert_int_equal(ward_diff_compute(&SET(old, N), &SET(new, N), &d), 0);
-	assert_int_equal(d.ndel, N / 2);    /* keys below N / 2 */
+	assert_int_equal(d.ndel, N / 2);	 /* keys below N / 2 */
 	assert_int_equal(d.nput, N / 2 + N / 4); /* keys from N, and odd keys changed */
 	for (size_t i = 0; i < d.ndel; i++)
 		assert_true(d.del[i] < N / 2);

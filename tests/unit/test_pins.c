@@ -102,9 +102,9 @@ static void test_state_round_trip_and_update(void **state)
 static void test_devnames_replaced_whole(void **state)
 {
 	struct ward_dev_name names[3] = {
-		{ .name = "ct-01", .criticality = WARD_CRIT_CLINICAL },
-		{ .name = "pump-7", .criticality = WARD_CRIT_LIFE_CRITICAL },
-		{ .name = "printer", .mode = WARD_MODE_AUDIT },
+		{.name = "ct-01", .criticality = WARD_CRIT_CLINICAL},
+		{.name = "pump-7", .criticality = WARD_CRIT_LIFE_CRITICAL},
+		{.name = "printer", .mode = WARD_MODE_AUDIT},
 	};
 	struct ward_dev_name got;
 

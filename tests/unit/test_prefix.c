@@ -25,8 +25,8 @@ static void parse(const char *text, uint8_t out[16])
 /* Comparison stops at the prefix length, including inside a byte. */
 static void test_bits_equal_stops_at_prefix_length(void **state)
 {
-	const uint8_t a[3] = { 0xc6, 0x12, 0x80 };
-	const uint8_t b[3] = { 0xc6, 0x13, 0xff };
+	const uint8_t a[3] = {0xc6, 0x12, 0x80};
+	const uint8_t b[3] = {0xc6, 0x13, 0xff};
 
 	assert_true(ward_bits_equal(a, b, 0));
 	assert_true(ward_bits_equal(a, b, 15));
@@ -37,7 +37,7 @@ static void test_bits_equal_stops_at_prefix_length(void **state)
 /* Masking keeps the first bits and clears the rest, within and across bytes. */
 static void test_bits_mask_clears_host_bits(void **state)
 {
-	uint8_t bits[4] = { 0xff, 0xff, 0xff, 0xff };
+	uint8_t bits[4] = {0xff, 0xff, 0xff, 0xff};
 
 	ward_bits_mask(bits, sizeof(bits), 12);
 	assert_int_equal(bits[0], 0xff);
@@ -55,8 +55,8 @@ static void test_bits_mask_clears_host_bits(void **state)
 /* An IPv4 /24 is 96 + 24 over the mapped form; ::/0 holds both families. */
 static void test_prefix_contains_both_families(void **state)
 {
-	struct ward_prefix net = { .plen = 96 + 24, .is_v4 = true };
-	struct ward_prefix any = { .plen = 0 };
+	struct ward_prefix net = {.plen = 96 + 24, .is_v4 = true};
+	struct ward_prefix any = {.plen = 0};
 	uint8_t in[16], out[16], v6[16];
 
 	parse("198.18.1.0", net.addr);
@@ -74,7 +74,7 @@ static void test_prefix_contains_both_families(void **state)
 /* IPv4 is stored IPv4-mapped; IPv6 as is; junk is refused. */
 static void test_addr_parse_maps_ipv4(void **state)
 {
-	const uint8_t want[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 0, 21 };
+	const uint8_t want[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 18, 0, 21};
 	uint8_t addr[16];
 	bool is_v4;
 
@@ -95,7 +95,7 @@ static void test_addr_parse_maps_ipv4(void **state)
 /* Addresses and prefixes print as an operator writes them. */
 static void test_format_addresses_and_prefixes(void **state)
 {
-	struct ward_prefix pfx = { .plen = 96 + 24, .is_v4 = true };
+	struct ward_prefix pfx = {.plen = 96 + 24, .is_v4 = true};
 	char buf[64];
 
 	parse("198.18.1.0", pfx.addr);
@@ -174,7 +174,7 @@ static void check_range(uint16_t lo, uint16_t hi)
 	}
 	assert_int_equal(next, (uint32_t)hi + 1);
 
-/* Fewest: no two neighbours are the halves of one aligned block. */
+	/* Fewest: no two neighbours are the halves of one aligned block. */
 	for (i = 0; i + 1 < n; i++) {
 		bool siblings = out[i].plen == out[i + 1].plen && out[i].plen > 0 &&
 				(out[i].port >> (16 - out[i].plen + 1)) ==

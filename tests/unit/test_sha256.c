@@ -32,8 +32,7 @@ static void expect_digest(const void *data, size_t len, const char *want)
 
 static void test_sha256_abc(void **state)
 {
-	expect_digest("abc", 3,
-		      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	expect_digest("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void test_sha256_empty(void **state)

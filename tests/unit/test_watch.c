@@ -113,14 +113,14 @@ static void on_link(void *ctx, const struct ward_link_change *change)
 
 static void wait_readable(int fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 	assert_int_equal(poll(&pfd, 1, 2000), 1);
 }
 
 static void test_linkmon_sees_create_and_delete(void **state)
 {
-	struct seen seen = { 0 };
+	struct seen seen = {0};
 	int fd;
 
 	assert_int_equal(unshare(CLONE_NEWNET), 0);

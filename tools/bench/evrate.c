@@ -40,8 +40,8 @@ struct drain {
 	struct ward_name_table table;
 	struct ward_device_name *names;
 	struct ward_iface_name iface;
-	double end;	   /* when the flood stops, CLOCK_MONOTONIC seconds */
-	bool flooding;	   /* stop ring_buffer__poll() at the end */
+	double end;    /* when the flood stops, CLOCK_MONOTONIC seconds */
+	bool flooding; /* stop ring_buffer__poll() at the end */
 	uint64_t seen;
 	int err;
 };
@@ -62,8 +62,8 @@ static void *flood_thread(void *arg)
 
 	f->err = bench_pin_cpu(s->flood_cpu);
 	while (!f->err && !atomic_load(&f->stop)) {
-		f->err = bench_test_run(s->driver_fd, BENCH_XDP, &s->frame, s->ifindex,
-					FLOOD_BATCH, &run);
+		f->err = bench_test_run(s->driver_fd, BENCH_XDP, &s->frame, s->ifindex, FLOOD_BATCH,
+					&run);
 		f->packets += FLOOD_BATCH;
 	}
 	return NULL;
@@ -106,8 +106,8 @@ static int drain_open(struct drain *d, const struct bench_evrate_setup *s)
 	d->names = calloc(s->device_id + 1, sizeof(*d->names));
 	if (!d->names)
 		return -ENOMEM;
-	d->names[s->device_id] = (struct ward_device_name){ s->device_name, WARD_CRIT_CLINICAL };
-	d->table = (struct ward_name_table){ s->generation, d->names, s->device_id + 1 };
+	d->names[s->device_id] = (struct ward_device_name){s->device_name, WARD_CRIT_CLINICAL};
+	d->table = (struct ward_name_table){s->generation, d->names, s->device_id + 1};
 	d->iface.ifindex = (uint32_t)s->ifindex;
 	snprintf(d->iface.name, sizeof(d->iface.name), "%s", s->iface_name);
 
@@ -224,7 +224,7 @@ static int read_held(const struct bench_evrate_setup *s, struct bench_evrate *ou
 
 int bench_evrate_run(const struct bench_evrate_setup *setup, struct bench_evrate *out)
 {
-	struct flood f = { .setup = setup };
+	struct flood f = {.setup = setup};
 	struct drain d = {};
 	struct ring_buffer *rb;
 	int err;

@@ -17,10 +17,10 @@
 struct ward_maps;
 
 struct bench_evrate_setup {
-	int driver_fd;	  /* bench_fresh, its tail call pointing at ward's XDP program */
-	int ringbuf_fd;	  /* ward_events */
+	int driver_fd;	/* bench_fresh, its tail call pointing at ward's XDP program */
+	int ringbuf_fd; /* ward_events */
 	const struct ward_maps *maps; /* agent/maps.c's: the counters of the slot in force */
-	int suppress_fd;  /* ward_ev_suppress */
+	int suppress_fd;	      /* ward_ev_suppress */
 	uint32_t device_id;
 	uint64_t generation;
 	const char *device_name;
@@ -33,13 +33,13 @@ struct bench_evrate_setup {
 };
 
 struct bench_evrate {
-	double seconds;	     /* how long the flood lasted */
-	uint64_t lines;	     /* event lines in the file */
-	uint64_t delivered;  /* packets they stand for (sum of "count") */
-	uint64_t held;	     /* held back in ward_ev_suppress */
-	uint64_t lost;	     /* counted as lost by the datapath */
-	uint64_t dropped;    /* counted as dropped by the datapath */
-	uint64_t flooded;    /* packets the flood sent */
+	double seconds;	    /* how long the flood lasted */
+	uint64_t lines;	    /* event lines in the file */
+	uint64_t delivered; /* packets they stand for (sum of "count") */
+	uint64_t held;	    /* held back in ward_ev_suppress */
+	uint64_t lost;	    /* counted as lost by the datapath */
+	uint64_t dropped;   /* counted as dropped by the datapath */
+	uint64_t flooded;   /* packets the flood sent */
 };
 
 /* Returns 0 and fills @out, or a negative errno. */

@@ -16,14 +16,14 @@ uint32_t bench_dev_addr(uint32_t i)
 
 void bench_dev_mac(uint32_t i, uint8_t mac[6])
 {
-	const uint8_t base[6] = { 0x02, 0, 0, 0, (uint8_t)((i + 1) >> 8), (uint8_t)(i + 1) };
+	const uint8_t base[6] = {0x02, 0, 0, 0, (uint8_t)((i + 1) >> 8), (uint8_t)(i + 1)};
 
 	memcpy(mac, base, 6);
 }
 
 void bench_gw_mac(uint8_t mac[6])
 {
-	const uint8_t gw[6] = { 0x02, 0, 0, 0xff, 0, 0x01 };
+	const uint8_t gw[6] = {0x02, 0, 0, 0xff, 0, 0x01};
 
 	memcpy(mac, gw, 6);
 }
@@ -36,7 +36,7 @@ uint32_t bench_measured_device(uint32_t ndevices)
 void bench_flow_frame(uint32_t dev, enum bench_flow_dir dir, uint16_t dport, uint8_t flags,
 		      struct bench_frame *frame)
 {
-	struct bench_tcp4 t = { .flags = flags };
+	struct bench_tcp4 t = {.flags = flags};
 
 	if (dir == BENCH_FROM_DEVICE) {
 		bench_dev_mac(dev, t.src_mac);
@@ -87,7 +87,7 @@ static int build_rule(struct ward_rule *rule, uint32_t k, uint32_t nrules)
 	rule->peers[0].is_v4 = true;
 	rule->npeers = 1;
 	rule->proto = 6;
-	rule->ports[0] = (struct ward_port_range){ port, port };
+	rule->ports[0] = (struct ward_port_range){port, port};
 	rule->nports = 1;
 	return 0;
 }
@@ -119,7 +119,7 @@ static int build_device(struct ward_device *dev, uint32_t i, uint32_t nrules)
 
 struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uint32_t nrules)
 {
-	static const uint32_t timeouts[WARD_TMO_COUNT] = { 3600, 120, 60, 30, 60 };
+	static const uint32_t timeouts[WARD_TMO_COUNT] = {3600, 120, 60, 30, 60};
 	struct ward_policy *p = calloc(1, sizeof(*p));
 
 	if (!p)
@@ -150,8 +150,8 @@ void bench_policy_toggle_one(struct ward_policy *policy)
 	struct ward_rule *rule = &policy->devices[0].rules[WARD_DIR_FROM_DEVICE][0];
 	int step = rule->ports[0].lo == BENCH_OTHER_PORT ? 1 : -1;
 
-	if (rule->nports != 1 || (rule->ports[0].lo != BENCH_OTHER_PORT &&
-				  rule->ports[0].lo != BENCH_OTHER_PORT + 1))
+	if (rule->nports != 1 ||
+	    (rule->ports[0].lo != BENCH_OTHER_PORT && rule->ports[0].lo != BENCH_OTHER_PORT + 1))
 		return;
 	rule->ports[0].lo += step;
 	rule->ports[0].hi += step;

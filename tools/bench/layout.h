@@ -17,15 +17,15 @@
 
 #include "testrun.h"
 
-#define BENCH_MAX_DEVICES  50000
-#define BENCH_PEER	   0xc6130000U /* 198.19.0.0, host order */
-#define BENCH_PEER_PLEN	   16
-#define BENCH_PEER_HOST	   0xc613000aU /* 198.19.0.10: the measured flow's peer */
-#define BENCH_PORT	   104
-#define BENCH_DENIED_PORT  105
-#define BENCH_DEV_PORT	   40000
-#define BENCH_OTHER_PORT   2000
-#define BENCH_OTHER_NET	   0xc612c800U /* 198.18.200.0 */
+#define BENCH_MAX_DEVICES 50000
+#define BENCH_PEER	  0xc6130000U /* 198.19.0.0, host order */
+#define BENCH_PEER_PLEN	  16
+#define BENCH_PEER_HOST	  0xc613000aU /* 198.19.0.10: the measured flow's peer */
+#define BENCH_PORT	  104
+#define BENCH_DENIED_PORT 105
+#define BENCH_DEV_PORT	  40000
+#define BENCH_OTHER_PORT  2000
+#define BENCH_OTHER_NET	  0xc612c800U /* 198.18.200.0 */
 
 uint32_t bench_dev_addr(uint32_t i);
 void bench_dev_mac(uint32_t i, uint8_t mac[6]);
@@ -60,6 +60,5 @@ struct ward_policy *bench_policy_build(const char *iface, uint32_t ndevices, uin
  * from 2000 to 2001, or back. Needs a policy of at least two rules a device.
  */
 void bench_policy_toggle_one(struct ward_policy *policy);
-
 
 #endif /* BENCH_LAYOUT_H */

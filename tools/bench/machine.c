@@ -107,8 +107,10 @@ void bench_machine_print(const struct bench_machine *m, FILE *out)
 	char brief[64];
 	int shown = 0;
 
-	fprintf(out, "machine: %s x%d, %s, BPF JIT %s, mitigations:", m->cpu, m->ncpus,
-		m->kernel, m->jit < 0 ? "unknown" : m->jit ? "on" : "off");
+	fprintf(out, "machine: %s x%d, %s, BPF JIT %s, mitigations:", m->cpu, m->ncpus, m->kernel,
+		m->jit < 0 ? "unknown"
+		: m->jit   ? "on"
+			   : "off");
 	for (int i = 0; i < m->nvulns; i++) {
 		if (!strncmp(m->vulns[i].state, "Not affected", 12))
 			continue;

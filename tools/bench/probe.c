@@ -108,7 +108,8 @@ int bench_plan_spin(struct bench_plan *plan, const char *name, double seconds)
 			err = run_probe(&plan->items[i], &ns);
 			clock_gettime(CLOCK_MONOTONIC, &now);
 		} while (!err && (double)(now.tv_sec - start.tv_sec) +
-					 (double)(now.tv_nsec - start.tv_nsec) / 1e9 < seconds);
+						 (double)(now.tv_nsec - start.tv_nsec) / 1e9 <
+					 seconds);
 		return err;
 	}
 	pr_err("no probe named %s", name);

@@ -19,8 +19,8 @@ struct bench_probe {
 	struct bench_frame frame;
 	int ifindex;
 	uint32_t repeat;
-	int base;	   /* index of the baseline probe; -1: record the time itself */
-	uint32_t want;	   /* the verdict the probe must return, or it measured the wrong path */
+	int base;      /* index of the baseline probe; -1: record the time itself */
+	uint32_t want; /* the verdict the probe must return, or it measured the wrong path */
 	int (*prepare)(void *arg); /* called before each run (e.g. to point a tail call) */
 	void *arg;
 };

@@ -119,8 +119,8 @@ static void print_row(FILE *out, const char *id, const char *label, const char *
 	format_value(sum->min, lo, sizeof(lo));
 	format_value(sum->max, hi, sizeof(hi));
 	snprintf(range, sizeof(range), "%s - %s", lo, hi);
-	fprintf(out, "%-4s %-52s %9s  %-21s %-7s %-11s %s\n", id, label, med, range, unit,
-		target, mark);
+	fprintf(out, "%-4s %-52s %9s  %-21s %-7s %-11s %s\n", id, label, med, range, unit, target,
+		mark);
 }
 
 static bool is_figure(const struct bench_series *s)
@@ -156,8 +156,8 @@ static void print_figures(const struct bench_report *rep, FILE *out)
 		if (fig->cmp == BENCH_NO_TARGET)
 			target[0] = '\0';
 		if (!s) {
-			fprintf(out, "%-4s %-52s %9s  %-21s %-7s %-11s\n", fig->id, fig->label,
-				"-", "not measured", "", target);
+			fprintf(out, "%-4s %-52s %9s  %-21s %-7s %-11s\n", fig->id, fig->label, "-",
+				"not measured", "", target);
 			continue;
 		}
 		bench_summarize(s, &sum);
@@ -168,8 +168,9 @@ static void print_figures(const struct bench_report *rep, FILE *out)
 
 void bench_print_table(const struct bench_report *rep, FILE *out)
 {
-	fprintf(out, "ward benchmark: %d interleaved rounds; per-packet costs from "
-		     "BPF_PROG_TEST_RUN, repeat %u, on CPU %d, minus the bare program's\n",
+	fprintf(out,
+		"ward benchmark: %d interleaved rounds; per-packet costs from "
+		"BPF_PROG_TEST_RUN, repeat %u, on CPU %d, minus the bare program's\n",
 		rep->rounds, rep->repeat, rep->cpu);
 	bench_machine_print(rep->machine, out);
 	fprintf(out, "\n%-4s %-52s %9s  %-21s %-7s %-11s %s\n", "id", "measured", "median",
@@ -252,7 +253,8 @@ static void json_figures(const struct bench_report *rep, FILE *out)
 			fprintf(out, "}");
 			if (s)
 				fprintf(out, ",\"met\":%s",
-					!strcmp(verdict(fig, sum.median), "met") ? "true" : "false");
+					!strcmp(verdict(fig, sum.median), "met") ? "true"
+										 : "false");
 		}
 		fprintf(out, "}");
 	}

@@ -24,10 +24,10 @@ enum bench_cmp {
 };
 
 struct bench_figure {
-	const char *id;	   /* "B1" */
+	const char *id; /* "B1" */
 	const char *label;
-	const char *num;   /* series name */
-	const char *den;   /* series name, or NULL when the figure is num x scale */
+	const char *num; /* series name */
+	const char *den; /* series name, or NULL when the figure is num x scale */
 	double scale;
 	const char *unit;
 	enum bench_cmp cmp;

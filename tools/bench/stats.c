@@ -44,8 +44,8 @@ const struct bench_series *bench_series_find(const struct bench_results *res, co
 	return NULL;
 }
 
-int bench_add(struct bench_results *res, const char *name, const char *label,
-	      const char *unit, double value)
+int bench_add(struct bench_results *res, const char *name, const char *label, const char *unit,
+	      double value)
 {
 	struct bench_series *s;
 	double *v;

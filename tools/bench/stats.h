@@ -40,8 +40,8 @@ struct bench_series *bench_series_get(struct bench_results *res, const char *nam
 const struct bench_series *bench_series_find(const struct bench_results *res, const char *name);
 
 /* Append @value to @name (see bench_series_get()). Returns 0 or -ENOMEM. */
-int bench_add(struct bench_results *res, const char *name, const char *label,
-	      const char *unit, double value);
+int bench_add(struct bench_results *res, const char *name, const char *label, const char *unit,
+	      double value);
 
 /* Median (mean of the middle two for an even count), minimum and maximum. */
 void bench_summarize(const struct bench_series *s, struct bench_summary *out);

@@ -82,11 +82,10 @@ int bench_test_run(int fd, enum bench_hook hook, const struct bench_frame *frame
 		   uint32_t repeat, struct bench_run *out)
 {
 	uint8_t data_out[BENCH_FRAME_MAX];
-	struct xdp_md xdp = { .data_end = (uint32_t)frame->len, .ingress_ifindex = ifindex };
-	struct __sk_buff skb = { .ifindex = ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame->data,
-		    .data_size_in = frame->len, .data_out = data_out,
-		    .data_size_out = sizeof(data_out), .repeat = repeat);
+	struct xdp_md xdp = {.data_end = (uint32_t)frame->len, .ingress_ifindex = ifindex};
+	struct __sk_buff skb = {.ifindex = ifindex};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame->data, .data_size_in = frame->len,
+		    .data_out = data_out, .data_size_out = sizeof(data_out), .repeat = repeat);
 
 	if (hook == BENCH_XDP && ifindex) {
 		opts.ctx_in = &xdp;

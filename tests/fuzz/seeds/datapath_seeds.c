@@ -16,7 +16,7 @@
 #include "../../bpf/packet.h"
 #include "../datapath_policy.h"
 
-#define TO_DEVICE 1
+#define TO_DEVICE    1
 #define UDP_SEED_LEN 12 /* header and the 4 bytes of udp() */
 
 static const char *out_dir;
@@ -66,7 +66,7 @@ static void eth(struct pkt *p, const char *dst_mac, const char *src_mac, uint16_
 
 static void v4(struct pkt *p, const char *src, const char *dst)
 {
-	struct pkt_ipv4 ip = { 0 };
+	struct pkt_ipv4 ip = {0};
 
 	pkt_addr(src, ip.src);
 	pkt_addr(dst, ip.dst);
@@ -75,7 +75,7 @@ static void v4(struct pkt *p, const char *src, const char *dst)
 
 static void v6(struct pkt *p, const char *src, const char *dst)
 {
-	struct pkt_ipv6 ip = { 0 };
+	struct pkt_ipv6 ip = {0};
 
 	pkt_addr(src, ip.src);
 	pkt_addr(dst, ip.dst);
@@ -84,14 +84,14 @@ static void v6(struct pkt *p, const char *src, const char *dst)
 
 static void tcp(struct pkt *p, uint16_t sport, uint16_t dport, uint8_t flags)
 {
-	struct pkt_tcp t = { .sport = sport, .dport = dport, .flags = flags };
+	struct pkt_tcp t = {.sport = sport, .dport = dport, .flags = flags};
 
 	pkt_tcp(p, &t);
 }
 
 static void udp(struct pkt *p, uint16_t sport, uint16_t dport)
 {
-	struct pkt_udp u = { .sport = sport, .dport = dport };
+	struct pkt_udp u = {.sport = sport, .dport = dport};
 
 	pkt_udp(p, &u);
 	pkt_bytes(p, "seed", 4);
@@ -220,7 +220,7 @@ static void quoted_tcp(struct pkt *p, const char *src, const char *dst)
 
 static void icmp_errors(void)
 {
-	struct pkt_icmp need = { .type = ICMP_DEST_UNREACH, .code = ICMP_FRAG_NEEDED };
+	struct pkt_icmp need = {.type = ICMP_DEST_UNREACH, .code = ICMP_FRAG_NEEDED};
 	struct pkt p;
 
 	eth(&p, FZ_CT_MAC, FZ_GW_MAC, FZ_CT_VLAN);
@@ -238,11 +238,10 @@ static void icmp_errors(void)
 
 static void ip_options(void)
 {
-	static const uint8_t nop[40] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-					 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-					 1, 1, 1 };
-	static const uint8_t lsrr[8] = { 1, 131, 7, 4, 198, 18, 1, 1 };
-	struct pkt_ipv4 ip = { 0 };
+	static const uint8_t nop[40] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+					1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	static const uint8_t lsrr[8] = {1, 131, 7, 4, 198, 18, 1, 1};
+	struct pkt_ipv4 ip = {0};
 	char name[64];
 	struct pkt p;
 	int ihl;
@@ -294,7 +293,7 @@ static void ip_options(void)
 
 static void tcp_doff(void)
 {
-	struct pkt_tcp t = { .sport = 40000, .dport = 104, .flags = TCP_SYN, .set_doff = true };
+	struct pkt_tcp t = {.sport = 40000, .dport = 104, .flags = TCP_SYN, .set_doff = true};
 	char name[64];
 	struct pkt p;
 
@@ -309,7 +308,7 @@ static void tcp_doff(void)
 
 static void fragments(void)
 {
-	struct pkt_ipv4 ip = { 0 };
+	struct pkt_ipv4 ip = {0};
 	struct pkt p;
 
 	eth(&p, FZ_GW_MAC, FZ_CT_MAC, FZ_CT_VLAN);
@@ -401,8 +400,8 @@ static void v6_extensions(void)
 static void other_devices(void)
 {
 	uint8_t m[6];
-	struct pkt_arp arp = { .op = ARP_REPLY };
-	struct pkt_ipv4 esp = { .proto = PKT_PROTO_ESP };
+	struct pkt_arp arp = {.op = ARP_REPLY};
+	struct pkt_ipv4 esp = {.proto = PKT_PROTO_ESP};
 	uint8_t gw[6];
 	struct pkt p;
 
