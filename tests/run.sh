@@ -6,7 +6,8 @@
 # through CMOCKA_MESSAGE_OUTPUT=TAP, shell tests through tests/lib.sh.
 # A program that exits non-zero without reporting a failure counts as one.
 #
-# Suites: unit (plain, then ASan+UBSan), policy (ward check on files),
+# Suites: unit (plain, then ASan+UBSan), policy (ward check on files, and
+# the checks of the tree: format, install, fuzz, valgrind),
 # bpf (real programs under BPF_PROG_TEST_RUN), e2e (namespaces, real clients).
 # Run one suite with SUITES="unit policy".
 set -u

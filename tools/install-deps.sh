@@ -13,9 +13,10 @@ set -eu
 BUILD="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libyaml-dev iproute2"
 # The demo's hosts and clients, and the tools it reads processes with.
 DEMO="iputils-ping netcat-openbsd dcmtk openssh-client procps util-linux"
-# The suites: cmocka, valgrind, the install check, syslog and metrics peers.
-TEST="libcmocka-dev libclang-rt-14-dev valgrind systemd logrotate rsyslog prometheus-node-exporter curl
-python3 iperf3 xdp-tools nftables gnuplot-nox"
+# The suites: cmocka, the format check, valgrind, the install check, syslog
+# and metrics peers.
+TEST="libcmocka-dev clang-format libclang-rt-14-dev valgrind systemd logrotate rsyslog
+prometheus-node-exporter curl python3 iperf3 xdp-tools nftables gnuplot-nox"
 BENCH="iperf3 xdp-tools nftables gnuplot-nox python3"
 
 packages_of() {
