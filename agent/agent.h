@@ -73,6 +73,7 @@ struct agent {
 	struct ring_buffer *rb;
 	int sig_fd;
 	int link_fd;
+	int lock_fd; /* holds the pin directory (ward_pins_lock()) */
 	struct ward_file_watch policy_watch;
 	bool links_dirty;
 	bool stop;

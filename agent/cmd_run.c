@@ -4,8 +4,9 @@
  * events (cli.md). The steps, in order:
  *
  *  1. check privileges, read and compile the policy, find its interfaces;
- *  2. load the programs against the maps already pinned (adopting a running
- *     enforcement) or fresh ones, and pin what is new;
+ *  2. take the pin directory (one agent at a time), load the programs
+ *     against the maps already pinned (adopting a running enforcement) or
+ *     fresh ones, and pin what is new;
  *  3. fill the maps from the policy and flip to them;
  *  4. only then attach: keep programs that are the same, replace older ones
  *     in one step, so there is no moment without filtering;
@@ -589,6 +590,18 @@ static int start(struct agent *agent)
 		pr_err("cannot use %s as ward's pin directory: %s", agent->pin_dir, strerror(-err));
 		return WARD_EXIT_KERNEL;
 	}
+	agent->lock_fd = ward_pins_lock(agent->pin_dir);
+	if (agent->lock_fd == -EBUSY) {
+		pr_err("another ward run is using %s; stop it first, or give this one its own "
+		       "--pin-dir",
+		       agent->pin_dir);
+		return WARD_EXIT_KERNEL;
+	}
+	if (agent->lock_fd < 0) {
+		pr_err("cannot lock the pin directory %s: %s", agent->pin_dir,
+		       strerror(-agent->lock_fd));
+		return WARD_EXIT_KERNEL;
+	}
 	if (ward_state_read(agent->pin_dir, &agent->state))
 		memset(&agent->state, 0, sizeof(agent->state));
 
@@ -662,6 +675,8 @@ static void stop(struct agent *agent)
 	ward_bpf__destroy(agent->skel);
 	ward_sink_close(agent->sink);
 	ward_jbuf_free(&agent->line);
+	if (agent->lock_fd >= 0)
+		close(agent->lock_fd); /* last: the maps are no longer written */
 }
 
 int cmd_run(int argc, char **argv)
@@ -674,6 +689,7 @@ int cmd_run(int argc, char **argv)
 		.old_tc_fd = -1,
 		.sig_fd = -1,
 		.link_fd = -1,
+		.lock_fd = -1,
 		.policy_watch = {.fd = -1},
 	};
 	int err, ret;

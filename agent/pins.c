@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -202,6 +203,21 @@ int ward_pins_prepare(const char *dir)
 	if (chmod(dir, 0700))
 		return -errno;
 	return 0;
+}
+
+int ward_pins_lock(const char *dir)
+{
+	int fd, err;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 int ward_pin_open(const char *dir, const char *name)

@@ -61,6 +61,14 @@ struct ward_dev_name {
 int ward_pins_prepare(const char *dir);
 
 /*
+ * Take @dir for one agent: two agents filling the same maps would write
+ * into each other's half-built policy. Returns the fd that holds the lock
+ * until it is closed (or the process dies), -EBUSY when another process
+ * holds it, or another negative errno.
+ */
+int ward_pins_lock(const char *dir);
+
+/*
  * For readers of the pins (status, detach): when @dir is under /sys/fs/bpf
  * and no bpffs is mounted there (as under `ip netns exec`), join the mount
  * namespace that has the host's. Returns 0 (joined, not needed, or no bpffs

@@ -4,14 +4,18 @@
 # The exit statuses of `ward run` (cli.md): 1 for an invalid (or missing)
 # policy, 2 for wrong usage, 3 for an interface that does not exist, each
 # with a message that says what is wrong, and nothing pinned or attached.
-# Runs in a namespace of its own, which has only lo.
+# Then 3 for a second agent on a pin directory in use, which changes nothing.
+# Runs in a namespace of its own.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 
 NS=wt$$-exit
 PINS=/sys/fs/bpf/ward-test-wt$$-exit
 DIR=$(mktemp -d "/tmp/ward-e2e-$NS-XXXXXX")
+AGENT=
 cleanup() {
+	[ -n "$AGENT" ] && kill "$AGENT" 2>/dev/null && wait "$AGENT"
+	[ -d "$PINS" ] && ip netns exec "$NS" "$WARD" detach --pin-dir "$PINS" >/dev/null 2>&1
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$DIR"
 	[ -d "$PINS" ] && rm -rf "$PINS"
@@ -73,5 +77,47 @@ expect_status "nothing pinned by the failed starts" 1 $?
 expect_status "no event written by the failed starts" 1 $?
 ip netns exec "$NS" ip link show lo | grep -q xdp
 expect_status "nothing attached" 1 $?
+
+# A second agent on the pin directory of a running one.
+ip -n "$NS" link add wt$$-dev type veth peer name wt$$-peer
+ip -n "$NS" link set wt$$-dev up
+ip -n "$NS" link set wt$$-peer up
+policy "$DIR/good.yaml" "wt$$-dev"
+ip netns exec "$NS" "$WARD" run --pin-dir "$PINS" --events "$DIR/first.jsonl" \
+	--policy "$DIR/good.yaml" 2>"$DIR/first.err" &
+AGENT=$!
+for _ in $(seq 100); do
+	grep -q '"event":"attached"' "$DIR/first.jsonl" 2>/dev/null && break
+	sleep 0.1
+done
+expect_contains "first agent attached" "$(cat "$DIR/first.jsonl" 2>/dev/null)" '"event":"attached"'
+# What is attached and which policy, without the counters that traffic moves.
+enforcement() {
+	ip netns exec "$NS" "$WARD" status --pin-dir "$PINS" --json 2>&1 |
+		python3 -c 'import json, sys; s = json.load(sys.stdin); print(s["interfaces"], s["policy"])'
+}
+before=$(enforcement)
+
+run_ward --policy "$DIR/good.yaml"
+expect_status "second agent on the same pins: exit 3" 3 $?
+expect_contains "second agent: says another one runs" "$(cat "$DIR/err")" \
+	"another ward run is using $PINS"
+[ -s "$DIR/events.jsonl" ]
+expect_status "second agent: no event written" 1 $?
+kill -0 "$AGENT" 2>/dev/null
+expect_status "first agent still runs" 0 $?
+expect_equal "first agent's enforcement unchanged" "$before" "$(enforcement)"
+
+kill "$AGENT" && wait "$AGENT"
+AGENT=
+ip netns exec "$NS" "$WARD" run --pin-dir "$PINS" --events "$DIR/events.jsonl" \
+	--policy "$DIR/good.yaml" 2>"$DIR/err" &
+second=$!
+for _ in $(seq 100); do
+	grep -q '"event":"policy-loaded"' "$DIR/events.jsonl" 2>/dev/null && break
+	sleep 0.1
+done
+kill "$second" && wait "$second"
+expect_status "after the first stops, the next one starts and stops cleanly" 0 $?
 
 t_done
