@@ -64,6 +64,26 @@ static __always_inline int owns_addr(const struct judge *j, const __u8 *addr)
 	return id && *id == j->dev_id;
 }
 
+static __always_inline int is_dhcp(const struct pkt *p, __u16 sport, __u16 dport)
+{
+	return p->is_v4 && p->proto == PROTO_UDP && p->has_l4 && p->sport == bpf_htons(sport) &&
+	       p->dport == bpf_htons(dport);
+}
+
+/*
+ * A DHCP client asks from 0.0.0.0 until it has its lease (RFC 2131, 4.1),
+ * also when the policy declares the address its lease will hold.
+ */
+static __always_inline int dhcp_from_unspecified(const struct judge *j)
+{
+	__u32 v4;
+
+	if (!(j->dev->flags & WARD_DEV_DHCP) || !is_dhcp(j->p, DHCP_CLIENT_PORT, DHCP_SERVER_PORT))
+		return 0;
+	__builtin_memcpy(&v4, j->p->src + 12, sizeof(v4));
+	return v4 == 0;
+}
+
 /* Steps 4 and 5: wrong-vlan, then (from a device) spoofed-source. */
 static __always_inline __u8 check_link(const struct judge *j)
 {
@@ -77,6 +97,8 @@ static __always_inline __u8 check_link(const struct judge *j)
 		return WARD_REASON_NONE;
 	if ((dev->flags & WARD_DEV_HAS_MAC) && !mac_equal(dev->mac, p->src_mac))
 		return WARD_REASON_SPOOFED_SOURCE;
+	if (dhcp_from_unspecified(j))
+		return WARD_REASON_NONE;
 	if (dev->flags & family)
 		return owns_addr(j, p->src) ? WARD_REASON_NONE : WARD_REASON_SPOOFED_SOURCE;
 	return (dev->flags & WARD_DEV_DHCP) ? WARD_REASON_NONE : WARD_REASON_SPOOFED_SOURCE;
@@ -91,12 +113,6 @@ static __always_inline __u8 check_claim(const struct judge *j)
 	if (j->dir != WARD_DIR_FROM_DEVICE || !p->has_claim || !(j->dev->flags & family))
 		return WARD_REASON_NONE;
 	return owns_addr(j, p->claim) ? WARD_REASON_NONE : WARD_REASON_SPOOFED_SOURCE;
-}
-
-static __always_inline int is_dhcp(const struct pkt *p, __u16 sport, __u16 dport)
-{
-	return p->is_v4 && p->proto == PROTO_UDP && p->has_l4 && p->sport == bpf_htons(sport) &&
-	       p->dport == bpf_htons(dport);
 }
 
 /* Step 3: a DHCP server reply toward an interface where a device runs a DHCP client. */

@@ -114,11 +114,22 @@ static bool wrong_vlan(const struct ward_device *dev, const struct ward_query *q
 	return dev->vlan && q->vlan != dev->vlan;
 }
 
+/* A DHCP client asks from 0.0.0.0 until it has its lease, even a declared one. */
+static bool dhcp_from_unspecified(const struct ward_device *dev, const struct ward_query *q)
+{
+	static const uint8_t unspecified[16] = {[10] = 0xff, [11] = 0xff};
+
+	return dev->dhcp && is_dhcp(q, DHCP_CLIENT_PORT, DHCP_SERVER_PORT) &&
+	       !memcmp(q->src, unspecified, sizeof(unspecified));
+}
+
 /* Step 5; only for frames from the device. */
 static bool spoofed_source(const struct ward_device *dev, const struct ward_query *q)
 {
 	if (dev->has_mac && q->has_src_mac && memcmp(dev->mac, q->src_mac, 6))
 		return true;
+	if (dhcp_from_unspecified(dev, q))
+		return false;
 	if (family_count(dev, q->is_v4) == 0)
 		return !dev->dhcp;
 	return !device_has_address(dev, q->is_v4, q->src);

@@ -4,8 +4,9 @@
  * BPF_PROG_TEST_RUN: a flow opened by an allowed packet carries its reply,
  * a denied packet is dropped and counted with an event, audit mode passes
  * what it reports, a policy swap revokes flows the new policy forbids, the
- * rate limit holds a device to its flows per second, and identical events are
- * suppressed with their count carried by the next one. The exhaustive and
+ * rate limit holds a device to its flows per second, identical events are
+ * suppressed with their count carried by the next one, and a DHCP client
+ * with a reserved address asks for it from 0.0.0.0. The exhaustive and
  * adversarial cases live in the other test_*.c files.
  */
 #include <setjmp.h>
@@ -58,6 +59,8 @@ static const char policy_rate[] = POLICY_HEAD "    outbound:\n"
 					      "    limits:\n"
 					      "      new_flows_per_second: 3\n";
 
+static const char policy_dhcp_reserved[] = POLICY_HEAD "    dhcp: true\n";
+
 /* A TCP frame between the device and @peer; @from_dev says who sends it. */
 static size_t tcp_frame(struct pkt *p, int from_dev, const char *peer, uint16_t dev_port,
 			uint16_t peer_port, uint8_t flags)
@@ -99,6 +102,31 @@ static int run_tcp(struct harness *h, int from_dev, const char *peer, uint16_t d
 	assert_int_equal(harness_run(h, from_dev ? WARD_DIR_FROM_DEVICE : WARD_DIR_TO_DEVICE, 0,
 				     p.buf, len, &pass),
 			 0);
+	return pass;
+}
+
+/* Run a UDP frame from the device's MAC, @src:@sport to @dst:@dport; return whether it passed. */
+static int run_udp_from_dev(struct harness *h, const char *src, uint16_t sport, const char *dst,
+			    uint16_t dport)
+{
+	uint8_t dev_mac[6], bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct pkt_ipv4 ip = {0};
+	struct pkt_udp udp = {.sport = sport, .dport = dport};
+	struct pkt p;
+	size_t len;
+	int pass = -1;
+
+	pkt_mac(DEV_MAC, dev_mac);
+	pkt_addr(src, ip.src);
+	pkt_addr(dst, ip.dst);
+	pkt_init(&p);
+	pkt_eth(&p, bcast, dev_mac, 0);
+	pkt_ipv4(&p, &ip);
+	pkt_udp(&p, &udp);
+	pkt_zeros(&p, 240);
+	len = pkt_finish(&p);
+	assert_true(len > 0);
+	assert_int_equal(harness_run(h, WARD_DIR_FROM_DEVICE, 0, p.buf, len, &pass), 0);
 	return pass;
 }
 
@@ -285,6 +313,26 @@ static void test_suppression_carries_count(void **state)
 	assert_int_equal(held, 0);
 }
 
+/*
+ * - a device with dhcp: true and a declared (reserved) IPv4 address sends
+ *   its DHCP requests from 0.0.0.0 before it has the lease: they pass;
+ * - anything else from 0.0.0.0, or DHCP from an address it does not own,
+ *   is spoofed-source.
+ */
+static void test_dhcp_client_with_reserved_address_asks_from_nothing(void **state)
+{
+	struct harness *h = *state;
+	struct ward_counters c;
+
+	assert_int_equal(harness_load_policy(h, policy_dhcp_reserved), 0);
+	assert_int_equal(run_udp_from_dev(h, "0.0.0.0", 68, "255.255.255.255", 67), 1);
+	assert_int_equal(run_udp_from_dev(h, DEV_IP, 68, "255.255.255.255", 67), 1);
+	assert_int_equal(run_udp_from_dev(h, "0.0.0.0", 68, PACS_IP, 53), 0);
+	assert_int_equal(run_udp_from_dev(h, "198.18.0.99", 68, "255.255.255.255", 67), 0);
+	assert_int_equal(harness_counters(h, 0, &c), 0);
+	assert_int_equal(c.dropped[WARD_REASON_SPOOFED_SOURCE], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_policy_swap_revokes_flow),
 		cmocka_unit_test(test_rate_limit_holds_new_flows),
 		cmocka_unit_test(test_suppression_carries_count),
+		cmocka_unit_test(test_dhcp_client_with_reserved_address_asks_from_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -528,6 +528,8 @@ static void dhcp_shape(struct gen_packet *gp)
 		return;
 	v4_addr(q->dst, 255, 255, 255, 255);
 	memcpy(q->dst_mac, scn_bcast_mac, 6);
+	if (from && chance(50))
+		v4_addr(q->src, 0, 0, 0, 0); /* a client before its lease */
 }
 
 static void random_packet(const struct gen_policy *g, struct gen_packet *gp, uint16_t unique)

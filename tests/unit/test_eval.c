@@ -430,6 +430,19 @@ static void test_dhcp_client(void **state)
 	v = judge(p, &q);
 	assert_would_drop(&v, 1, WARD_REASON_NO_RULE);
 
+	/* With its address reserved (declared), it still asks from 0.0.0.0 ... */
+	pb_ipv4(&p->devices[1], "198.18.0.31");
+	q = query(0, WARD_DIR_FROM_DEVICE, "0.0.0.0", "255.255.255.255", PB_UDP, 67);
+	q.sport = 68;
+	set_mac(&q.has_src_mac, q.src_mac, "02:00:00:00:00:31");
+	v = judge(p, &q);
+	assert_true(v.pass);
+	assert_true(v.builtin);
+	/* ... but sends nothing else from there. */
+	q.dport = 53;
+	v = judge(p, &q);
+	assert_would_drop(&v, 1, WARD_REASON_SPOOFED_SOURCE);
+
 	/* A device without dhcp: true gets no such allowance. */
 	q = query(0, WARD_DIR_FROM_DEVICE, "198.18.0.41", "198.18.0.1", PB_UDP, 67);
 	q.sport = 68;
