@@ -83,19 +83,32 @@ ip -n "$NS" link add wt$$-dev type veth peer name wt$$-peer
 ip -n "$NS" link set wt$$-dev up
 ip -n "$NS" link set wt$$-peer up
 policy "$DIR/good.yaml" "wt$$-dev"
-ip netns exec "$NS" "$WARD" run --pin-dir "$PINS" --events "$DIR/first.jsonl" \
-	--policy "$DIR/good.yaml" 2>"$DIR/first.err" &
-AGENT=$!
-for _ in $(seq 100); do
-	grep -q '"event":"attached"' "$DIR/first.jsonl" 2>/dev/null && break
-	sleep 0.1
-done
-expect_contains "first agent attached" "$(cat "$DIR/first.jsonl" 2>/dev/null)" '"event":"attached"'
+
+# start_agent EVENTS: ward run in the background on good.yaml; its pid in $AGENT.
+start_agent() {
+	ip netns exec "$NS" "$WARD" run --pin-dir "$PINS" --events "$1" \
+		--policy "$DIR/good.yaml" 2>"$DIR/agent.err" &
+	AGENT=$!
+}
+
+# wait_event FILE KIND: until FILE holds an event of KIND, 10 s at most.
+wait_event() {
+	for _ in $(seq 100); do
+		grep -q "\"event\":\"$2\"" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # What is attached and which policy, without the counters that traffic moves.
 enforcement() {
 	ip netns exec "$NS" "$WARD" status --pin-dir "$PINS" --json 2>&1 |
 		python3 -c 'import json, sys; s = json.load(sys.stdin); print(s["interfaces"], s["policy"])'
 }
+
+start_agent "$DIR/first.jsonl"
+wait_event "$DIR/first.jsonl" attached
+expect_status "first agent attached" 0 $?
 before=$(enforcement)
 
 run_ward --policy "$DIR/good.yaml"
@@ -109,15 +122,11 @@ expect_status "first agent still runs" 0 $?
 expect_equal "first agent's enforcement unchanged" "$before" "$(enforcement)"
 
 kill "$AGENT" && wait "$AGENT"
+start_agent "$DIR/next.jsonl"
+wait_event "$DIR/next.jsonl" policy-loaded
+expect_status "after the first stops, the next one starts" 0 $?
+kill "$AGENT" && wait "$AGENT"
+expect_status "and stops cleanly" 0 $?
 AGENT=
-ip netns exec "$NS" "$WARD" run --pin-dir "$PINS" --events "$DIR/events.jsonl" \
-	--policy "$DIR/good.yaml" 2>"$DIR/err" &
-second=$!
-for _ in $(seq 100); do
-	grep -q '"event":"policy-loaded"' "$DIR/events.jsonl" 2>/dev/null && break
-	sleep 0.1
-done
-kill "$second" && wait "$second"
-expect_status "after the first stops, the next one starts and stops cleanly" 0 $?
 
 t_done

@@ -401,16 +401,24 @@ static void test_family_without_address(void **state)
 	assert_would_drop(&v, 1, WARD_REASON_SPOOFED_SOURCE);
 }
 
+/* pump-01's DHCP request before it has a lease: from 0.0.0.0, broadcast. */
+static struct ward_query pump_dhcp_request(void)
+{
+	struct ward_query q =
+		query(0, WARD_DIR_FROM_DEVICE, "0.0.0.0", "255.255.255.255", PB_UDP, 67);
+
+	q.sport = 68;
+	set_mac(&q.has_src_mac, q.src_mac, "02:00:00:00:00:31");
+	return q;
+}
+
 /* Step 7: a dhcp device passes UDP 68 to 67 out and 67 to 68 in, with no rule. */
 static void test_dhcp_client(void **state)
 {
 	struct ward_policy *p = *state;
-	struct ward_query q =
-		query(0, WARD_DIR_FROM_DEVICE, "0.0.0.0", "255.255.255.255", PB_UDP, 67);
+	struct ward_query q = pump_dhcp_request();
 	struct ward_verdict v;
 
-	q.sport = 68;
-	set_mac(&q.has_src_mac, q.src_mac, "02:00:00:00:00:31");
 	v = judge(p, &q);
 	assert_true(v.pass);
 	assert_true(v.builtin);
@@ -432,9 +440,7 @@ static void test_dhcp_client(void **state)
 
 	/* With its address reserved (declared), it still asks from 0.0.0.0 ... */
 	pb_ipv4(&p->devices[1], "198.18.0.31");
-	q = query(0, WARD_DIR_FROM_DEVICE, "0.0.0.0", "255.255.255.255", PB_UDP, 67);
-	q.sport = 68;
-	set_mac(&q.has_src_mac, q.src_mac, "02:00:00:00:00:31");
+	q = pump_dhcp_request();
 	v = judge(p, &q);
 	assert_true(v.pass);
 	assert_true(v.builtin);
