@@ -315,6 +315,27 @@ const char *ward_proto_name(int proto, char *buf, size_t size)
 	return buf;
 }
 
+const char *ward_icmp_name(unsigned int type, bool v6)
+{
+	const struct icmp_name *types = v6 ? icmp6_types : icmp4_types;
+	size_t n = v6 ? NICMP6 : NICMP4;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (types[i].type == type)
+			return types[i].name;
+	return NULL;
+}
+
+bool ward_icmp_is_error(int proto, unsigned int type)
+{
+	if (proto == WARD_IPPROTO_ICMP)
+		return type == 3 || type == 11 || type == 12;
+	if (proto == WARD_IPPROTO_ICMPV6)
+		return type >= 1 && type <= 4;
+	return false;
+}
+
 int ward_icmp_parse(const char *s, bool v6)
 {
 	const struct icmp_name *types = v6 ? icmp6_types : icmp4_types;

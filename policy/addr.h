@@ -85,4 +85,15 @@ int ward_icmp_parse(const char *s, bool v6);
 /* The @i-th name of an ICMP (@v6 false) or ICMPv6 type, NULL past the last: for suggestions. */
 const char *ward_icmp_name_at(size_t i, bool v6);
 
+/*
+ * Whether @type of protocol @proto (ICMP or ICMPv6) is an error message:
+ * destination unreachable, packet too big, time exceeded, parameter problem.
+ * Errors pass only when they quote a flow the device has open, whatever the
+ * rules say (datapath.md, step 9).
+ */
+bool ward_icmp_is_error(int proto, unsigned int type);
+
+/* The name of ICMP (@v6 false) or ICMPv6 type @type, or NULL when it has none. */
+const char *ward_icmp_name(unsigned int type, bool v6);
+
 #endif /* WARD_ADDR_H */

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "addr.h"
 #include "eval.h"
 #include "prefix.h"
 
@@ -141,11 +142,7 @@ static bool spoofed_source(const struct ward_device *dev, const struct ward_quer
  */
 static bool icmp_error(const struct ward_query *q)
 {
-	if (q->proto == IPPROTO_ICMP_NUM)
-		return q->icmp_type == 3 || q->icmp_type == 11 || q->icmp_type == 12;
-	if (q->proto == IPPROTO_ICMPV6_NUM)
-		return q->icmp_type >= 1 && q->icmp_type <= 4;
-	return false;
+	return ward_icmp_is_error(q->proto, q->icmp_type);
 }
 
 /* Step 7. */

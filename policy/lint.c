@@ -1,15 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Warnings about rules: those that can never match (no peer left, or ICMP
- * of one family toward peers of the other) and those an earlier rule of the
- * same device and direction fully covers (its peers, protocol, ports and
- * ICMP types contain the later rule's), so the later one never decides.
+ * Warnings about rules: those that can never match (no peer left, ICMP of
+ * one family toward peers of the other, or only ICMP error types, which no
+ * rule lets through), ICMP error types listed beside others, and rules an
+ * earlier rule of the same device and direction fully covers (its peers,
+ * protocol, ports and ICMP types contain the later rule's), so the later
+ * one never decides.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
 #include "diag.h"
 #include "lint.h"
+
+#define ICMP_ERRORS_PASS \
+	"ICMP errors pass only when they quote a flow the device has open, never by a rule"
+
+static size_t count_error_types(const struct ward_rule *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nicmp; i++)
+		n += ward_icmp_is_error(r->proto, r->icmp_types[i]);
+	return n;
+}
 
 /* Why @r can never match, or NULL when it can. */
 static const char *never_matches(const struct ward_rule *r)
@@ -27,7 +42,30 @@ static const char *never_matches(const struct ward_rule *r)
 		return "its proto is icmp (IPv4) but every peer is IPv6; use icmpv6";
 	if (r->proto == WARD_IPPROTO_ICMPV6 && !v6)
 		return "its proto is icmpv6 but every peer is IPv4; use icmp";
+	if (r->nicmp && count_error_types(r) == r->nicmp)
+		return "its ICMP types are all errors; " ICMP_ERRORS_PASS;
 	return NULL;
+}
+
+/*
+ * A rule that can match but also lists error types: name them. Every error
+ * type has a name, and the four of a family fit @names.
+ */
+static void warn_error_types(const struct ward_rule *r, struct ward_diags *diags)
+{
+	bool v6 = r->proto == WARD_IPPROTO_ICMPV6;
+	size_t i, used = 0, n = count_error_types(r);
+	char names[128] = "";
+
+	if (!n)
+		return;
+	for (i = 0; i < r->nicmp; i++)
+		if (ward_icmp_is_error(r->proto, r->icmp_types[i]))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "",
+						 ward_icmp_name(r->icmp_types[i], v6));
+	ward_diag_warn(diags, r->pos, "ICMP %s %s in this rule can never match: " ICMP_ERRORS_PASS,
+		       n == 1 ? "type" : "types", names);
 }
 
 /* Whether the sorted, merged ranges @a contain every port of @b. */
@@ -150,6 +188,8 @@ static void lint_rules(const struct ward_device *dev, int dir, struct ward_diags
 		why = never_matches(&rules[i]);
 		if (why)
 			ward_diag_warn(diags, rules[i].pos, "this rule can never match: %s", why);
+		else
+			warn_error_types(&rules[i], diags);
 		if (i < WARD_MAX_RULES_PER_DIR)
 			never[i] = why;
 	}

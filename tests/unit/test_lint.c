@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Unit tests of policy/lint.c: warnings for rules that can never match and
- * for rules an earlier rule of the same device and direction covers, and
- * no warning where the earlier rule covers only part of the later one.
+ * Unit tests of policy/lint.c: warnings for rules that can never match, for
+ * ICMP error types in rules, and for rules an earlier rule of the same device
+ * and direction covers, and no warning where the earlier rule covers only
+ * part of the later one.
  */
 #include "policy_test.h"
 
@@ -27,6 +28,31 @@ static void test_lint_never_matches(void **state)
 		       "this rule can never match: its proto is icmpv6 but every peer is IPv4; use "
 		       "icmp");
 	expect_no_warning(POLICY_HEAD OUT "      - { to: [any], proto: icmp }\n");
+}
+
+/* ICMP errors pass by quoting a flow the device has open, never by a rule. */
+static void test_lint_icmp_error_types(void **state)
+{
+	expect_warning(POLICY_HEAD OUT
+		       "      - { to: [any], proto: icmp, icmp: [3, time-exceeded] }\n",
+		       7, 9,
+		       "this rule can never match: its ICMP types are all errors; ICMP errors pass "
+		       "only when they quote a flow the device has open, never by a rule");
+	expect_warning(
+		POLICY_HEAD OUT
+		"      - { to: [any], proto: icmp, icmp: [echo-request, dest-unreachable] }\n",
+		7, 9,
+		"ICMP type dest-unreachable in this rule can never match: ICMP errors pass "
+		"only when they quote a flow the device has open, never by a rule");
+	expect_warning(
+		POLICY_HEAD OUT "      - { to: [any], proto: icmpv6, icmp: [128, 1, 2, 3, 4] }\n",
+		7, 9,
+		"ICMP types dest-unreachable, packet-too-big, time-exceeded, parameter-problem "
+		"in this rule can never match: ICMP errors pass only when they quote a flow "
+		"the device has open, never by a rule");
+	/* The same numbers are no errors under the other protocol. */
+	expect_no_warning(POLICY_HEAD OUT
+			  "      - { to: [any], proto: icmp, icmp: [1, 2, 4, 8] }\n");
 }
 
 static void test_lint_covered_rules(void **state)
@@ -80,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lint_never_matches),
+		cmocka_unit_test(test_lint_icmp_error_types),
 		cmocka_unit_test(test_lint_covered_rules),
 		cmocka_unit_test(test_lint_partly_covered_rules_are_fine),
 	};

@@ -45,13 +45,13 @@ static void test_rules_icmp_types(void **state)
 	struct loaded l;
 
 	expect_clean(&l, POLICY_HEAD IN "      - from: [\"2001:db8::/32\"]\n        proto: icmpv6\n"
-					"        icmp: [echo-request, 1, packet-too-big, 128]\n");
+					"        icmp: [echo-request, 131, mld-query, 128]\n");
 	r = first_rule(&l, WARD_DIR_TO_DEVICE);
 	assert_int_equal(r->proto, 58);
 	assert_int_equal(r->nicmp, 3);
-	assert_int_equal(r->icmp_types[0], 1);
-	assert_int_equal(r->icmp_types[1], 2);
-	assert_int_equal(r->icmp_types[2], 128);
+	assert_int_equal(r->icmp_types[0], 128);
+	assert_int_equal(r->icmp_types[1], 130);
+	assert_int_equal(r->icmp_types[2], 131);
 	loaded_free(&l);
 }
 
