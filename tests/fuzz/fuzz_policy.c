@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "compile.h"
 #include "eval.h"
 #include "fuzz.h"
@@ -150,15 +151,29 @@ static const uint8_t *device_addr(const struct ward_device *dev, const struct wa
 	return NULL;
 }
 
+/* The first ICMP type of @r that a rule can let through (errors never are), or -1. */
+static int matchable_icmp_type(const struct ward_rule *r)
+{
+	size_t i;
+
+	if (!r->nicmp)
+		return 0;
+	for (i = 0; i < r->nicmp; i++)
+		if (!ward_icmp_is_error(r->proto, r->icmp_types[i]))
+			return r->icmp_types[i];
+	return -1;
+}
+
 /* A flow-opening packet that rule @r of @dev, direction @dir, allows; false if none. */
 static bool query_for(const struct ward_device *dev, enum ward_direction dir,
 		      const struct ward_rule *r, struct ward_query *q)
 {
+	int icmp_type = matchable_icmp_type(r);
 	const uint8_t *addr;
 	bool from = dir == WARD_DIR_FROM_DEVICE;
 
 	memset(q, 0, sizeof(*q));
-	if (!r->npeers || !(addr = device_addr(dev, &r->peers[0], &q->is_v4)))
+	if (icmp_type < 0 || !r->npeers || !(addr = device_addr(dev, &r->peers[0], &q->is_v4)))
 		return false;
 	q->iface = dev->iface;
 	q->direction = dir;
@@ -174,7 +189,7 @@ static bool query_for(const struct ward_device *dev, enum ward_direction dir,
 	q->has_ports = q->proto == PROTO_TCP || q->proto == PROTO_UDP;
 	q->sport = QUERY_SPORT;
 	q->dport = r->nports ? r->ports[0].hi : 1;
-	q->icmp_type = r->nicmp ? r->icmp_types[0] : 0;
+	q->icmp_type = (uint8_t)icmp_type;
 	return true;
 }
 
