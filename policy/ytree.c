@@ -482,10 +482,12 @@ void ward_ytree_free(struct ward_ytree *tree)
 bool ward_yis_null(const struct ward_ytree *tree, uint32_t n)
 {
 	const struct ward_ynode *node = ward_ynode(tree, n);
-	const char *s = ward_ystr(tree, n);
+	const char *s;
 
+	/* Only scalars have text: a file of empty mappings has none at all. */
 	if (node->kind != WARD_Y_SCALAR || !node->plain)
 		return false;
+	s = ward_ystr(tree, n);
 	return node->len == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
 	       !strcmp(s, "NULL");
 }
