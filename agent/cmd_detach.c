@@ -2,8 +2,9 @@
 /*
  * `ward detach [IFACE...]`: take ward's programs off the interfaces named
  * (all of the policy's when none is named), then, when no interface is left
- * with them, remove the pins. An agent still running re-attaches on its
- * next link change or reload, so stop it first.
+ * with them, remove the pins. An agent still running would re-attach on
+ * its next link change or reload: detach refuses while one holds the pin
+ * directory, and holds it itself so that none starts meanwhile.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -115,7 +116,7 @@ int cmd_detach(int argc, char **argv)
 {
 	const char *pin_dir = WARD_DEFAULT_PIN_DIR;
 	struct ward_state state;
-	int xdp_fd, tc_fd, err, failed = 0, ret = WARD_EXIT_OK;
+	int lock_fd, xdp_fd, tc_fd, err, failed = 0, ret = WARD_EXIT_OK;
 	uint32_t i;
 
 	err = parse_args(argc, argv, &pin_dir);
@@ -128,6 +129,17 @@ int cmd_detach(int argc, char **argv)
 	if (err) {
 		pr_err("nothing of ward is pinned under %s (%s): nothing to detach", pin_dir,
 		       strerror(-err));
+		return WARD_EXIT_KERNEL;
+	}
+	lock_fd = ward_pins_lock(pin_dir);
+	if (lock_fd == -EBUSY) {
+		pr_err("a ward run is using %s and would attach again: stop it first "
+		       "(systemctl stop ward), then detach",
+		       pin_dir);
+		return WARD_EXIT_KERNEL;
+	}
+	if (lock_fd < 0) {
+		pr_err("cannot lock the pin directory %s: %s", pin_dir, strerror(-lock_fd));
 		return WARD_EXIT_KERNEL;
 	}
 	xdp_fd = ward_pin_open(pin_dir, WARD_PIN_PROG_XDP);
@@ -160,5 +172,6 @@ close_progs:
 		close(xdp_fd);
 	if (tc_fd >= 0)
 		close(tc_fd);
+	close(lock_fd);
 	return ret;
 }

@@ -4,7 +4,8 @@
 # The exit statuses of `ward run` (cli.md): 1 for an invalid (or missing)
 # policy, 2 for wrong usage, 3 for an interface that does not exist, each
 # with a message that says what is wrong, and nothing pinned or attached.
-# Then 3 for a second agent on a pin directory in use, which changes nothing.
+# Then 3 for a second agent on a pin directory in use, and for `ward detach`
+# under a running agent, neither of which changes anything.
 # Runs in a namespace of its own.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -120,6 +121,12 @@ expect_status "second agent: no event written" 1 $?
 kill -0 "$AGENT" 2>/dev/null
 expect_status "first agent still runs" 0 $?
 expect_equal "first agent's enforcement unchanged" "$before" "$(enforcement)"
+
+out=$(ip netns exec "$NS" "$WARD" detach --pin-dir "$PINS" 2>&1)
+expect_status "ward detach under a running agent: exit 3" 3 $?
+expect_contains "ward detach: says to stop the agent first" "$out" \
+	"a ward run is using $PINS and would attach again: stop it first"
+expect_equal "ward detach refused: enforcement unchanged" "$before" "$(enforcement)"
 
 kill "$AGENT" && wait "$AGENT"
 start_agent "$DIR/next.jsonl"
