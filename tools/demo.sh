@@ -253,7 +253,10 @@ ward_alive() { kill -0 "$WARD_PID" 2>/dev/null; }
 ward_wrote() { has_event "$1" "" || ! ward_alive; }
 
 start_ward() {
-	ward_in_gw run --policy "$POLICY" --events "$EV" --pin-dir "$PIN" >"$TMP/ward.log" 2>&1 &
+	# Not through ward_in_gw: a function put in the background is a subshell,
+	# and its pid would not be ward's. nsenter execs ward, so $! is the agent.
+	nsenter --net="/run/netns/$(ns gw)" "$WARD" run --policy "$POLICY" --events "$EV" \
+		--pin-dir "$PIN" >"$TMP/ward.log" 2>&1 &
 	WARD_PID=$!
 	# Loading and verifying the programs takes a second on a busy machine.
 	if ! poll 300 ward_wrote attached || ! ward_alive; then
