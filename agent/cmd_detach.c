@@ -133,9 +133,11 @@ int cmd_detach(int argc, char **argv)
 	}
 	lock_fd = ward_pins_lock(pin_dir);
 	if (lock_fd == -EBUSY) {
-		pr_err("a ward run is using %s and would attach again: stop it first "
+		char pid[32];
+
+		pr_err("a ward run%s is using %s and would attach again: stop it first "
 		       "(systemctl stop ward), then detach",
-		       pin_dir);
+		       ward_pins_holder_note(pin_dir, pid, sizeof(pid)), pin_dir);
 		return WARD_EXIT_KERNEL;
 	}
 	if (lock_fd < 0) {

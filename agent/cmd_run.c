@@ -592,9 +592,11 @@ static int start(struct agent *agent)
 	}
 	agent->lock_fd = ward_pins_lock(agent->pin_dir);
 	if (agent->lock_fd == -EBUSY) {
-		pr_err("another ward run is using %s; stop it first, or give this one its own "
+		char pid[32];
+
+		pr_err("another ward run%s is using %s; stop it first, or give this one its own "
 		       "--pin-dir",
-		       agent->pin_dir);
+		       ward_pins_holder_note(agent->pin_dir, pid, sizeof(pid)), agent->pin_dir);
 		return WARD_EXIT_KERNEL;
 	}
 	if (agent->lock_fd < 0) {

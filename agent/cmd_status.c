@@ -42,6 +42,7 @@ struct status {
 	uint64_t flows_evicted;
 	uint32_t flow_table_size; /* max_entries of the shared table */
 	struct ward_stats stats;
+	int agent_pid; /* the ward run holding the pin directory, 0: none */
 };
 
 static void usage(FILE *out)
@@ -320,6 +321,9 @@ static int read_status(struct status *st)
 	read_held(st);
 	read_stats(st);
 	read_flows(st);
+	st->agent_pid = ward_pins_holder(st->pin_dir);
+	if (st->agent_pid < 0)
+		st->agent_pid = 0;
 	return 0;
 }
 
@@ -374,6 +378,14 @@ static void print_policy_json(const struct status *st)
 	print_jstr(st->state.path);
 	printf(",\"sha256\":\"%s\",\"generation\":%llu,\"loaded_at\":\"%s\",\"devices\":%u}", hex,
 	       (unsigned long long)st->state.generation, ts, st->state.ndevices);
+}
+
+static void print_agent_json(const struct status *st)
+{
+	if (st->agent_pid)
+		printf(",\"agent\":{\"pid\":%d}", st->agent_pid);
+	else
+		printf(",\"agent\":null");
 }
 
 static void print_devices_json(const struct status *st)
@@ -438,6 +450,7 @@ static void print_json(const struct status *st)
 	printf("{");
 	print_interfaces_json(st);
 	print_policy_json(st);
+	print_agent_json(st);
 	print_devices_json(st);
 	print_unknown_json(st);
 	printf(",\"flows\":{\"tracked\":%llu,\"evicted\":%llu,\"table_size\":%u,"
@@ -484,6 +497,11 @@ static void print_text(const struct status *st)
 	printf("policy      %s\nsha256      %s\n", st->state.path, hex);
 	printf("generation  %llu, loaded %s (counters count from then)\n",
 	       (unsigned long long)st->state.generation, ts);
+	if (st->agent_pid)
+		printf("agent       ward run, pid %d\n", st->agent_pid);
+	else
+		printf("agent       none running: the programs enforce the pinned policy, no events "
+		       "are written\n");
 	printf("interfaces\n");
 	for (i = 0; i < st->state.nifaces; i++)
 		printf("  %-15s ifindex %u, xdp %u (%s), tc %u\n", st->state.ifnames[i],

@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -218,6 +219,44 @@ int ward_pins_lock(const char *dir)
 		return err;
 	}
 	return fd;
+}
+
+int ward_pins_holder(const char *dir)
+{
+	unsigned int major, minor;
+	unsigned long inode;
+	char line[256], kind[16];
+	struct stat st;
+	int pid, holder = 0;
+	FILE *f;
+
+	if (stat(dir, &st))
+		return -errno;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return -errno;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 00:2a:5678 0 EOF"; waiters' lines say "->" */
+	while (!holder && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &pid, &major, &minor,
+			   &inode) != 5)
+			continue;
+		if (!strcmp(kind, "FLOCK") && inode == st.st_ino &&
+		    makedev(major, minor) == st.st_dev)
+			holder = pid;
+	}
+	fclose(f);
+	return holder;
+}
+
+const char *ward_pins_holder_note(const char *dir, char *buf, size_t size)
+{
+	int pid = ward_pins_holder(dir);
+
+	if (pid > 0)
+		snprintf(buf, size, " (pid %d)", pid);
+	else if (size)
+		buf[0] = '\0';
+	return buf;
 }
 
 int ward_pin_open(const char *dir, const char *name)

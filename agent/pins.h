@@ -69,6 +69,15 @@ int ward_pins_prepare(const char *dir);
 int ward_pins_lock(const char *dir);
 
 /*
+ * The process that holds @dir's lock, as /proc/locks tells it without
+ * taking the lock: its pid, 0 when none holds it, or a negative errno.
+ */
+int ward_pins_holder(const char *dir);
+
+/* " (pid N)" of the process that holds @dir's lock, for messages; "" when none is found. */
+const char *ward_pins_holder_note(const char *dir, char *buf, size_t size);
+
+/*
  * For readers of the pins (status, detach): when @dir is under /sys/fs/bpf
  * and no bpffs is mounted there (as under `ip netns exec`), join the mount
  * namespace that has the host's. Returns 0 (joined, not needed, or no bpffs

@@ -114,8 +114,8 @@ before=$(enforcement)
 
 run_ward --policy "$DIR/good.yaml"
 expect_status "second agent on the same pins: exit 3" 3 $?
-expect_contains "second agent: says another one runs" "$(cat "$DIR/err")" \
-	"another ward run is using $PINS"
+expect_contains "second agent: says which one runs" "$(cat "$DIR/err")" \
+	"another ward run (pid $AGENT) is using $PINS"
 [ -s "$DIR/events.jsonl" ]
 expect_status "second agent: no event written" 1 $?
 kill -0 "$AGENT" 2>/dev/null
@@ -125,10 +125,16 @@ expect_equal "first agent's enforcement unchanged" "$before" "$(enforcement)"
 out=$(ip netns exec "$NS" "$WARD" detach --pin-dir "$PINS" 2>&1)
 expect_status "ward detach under a running agent: exit 3" 3 $?
 expect_contains "ward detach: says to stop the agent first" "$out" \
-	"a ward run is using $PINS and would attach again: stop it first"
+	"a ward run (pid $AGENT) is using $PINS and would attach again: stop it first"
+expect_contains "ward status names the running agent" \
+	"$(ip netns exec "$NS" "$WARD" status --pin-dir "$PINS")" "agent       ward run, pid $AGENT"
+expect_contains "ward status --json names the running agent" \
+	"$(ip netns exec "$NS" "$WARD" status --pin-dir "$PINS" --json)" "\"agent\":{\"pid\":$AGENT}"
 expect_equal "ward detach refused: enforcement unchanged" "$before" "$(enforcement)"
 
 kill "$AGENT" && wait "$AGENT"
+expect_contains "ward status --json: no agent once it stopped" \
+	"$(ip netns exec "$NS" "$WARD" status --pin-dir "$PINS" --json)" '"agent":null'
 start_agent "$DIR/next.jsonl"
 wait_event "$DIR/next.jsonl" policy-loaded
 expect_status "after the first stops, the next one starts" 0 $?
