@@ -146,6 +146,19 @@ static __always_inline void addr_from_v4(__u8 *out, const void *v4)
 	__builtin_memcpy(out + 12, v4, 4);
 }
 
+/*
+ * ::ffff:a.b.c.d is how ward's keys hold IPv4, so an IPv6 header carrying
+ * one would be taken for IPv4: for its device, its peers and its flows.
+ * Such an address never belongs on the wire (Linux drops it as a source).
+ */
+static __always_inline int addr_is_v4_mapped(const __u8 *addr)
+{
+	__u32 w[3];
+
+	__builtin_memcpy(w, addr, sizeof(w));
+	return !w[0] && !w[1] && w[2] == bpf_htonl(0xffff);
+}
+
 static __always_inline int mac_is_group(const __u8 *mac)
 {
 	return mac[0] & 1;
@@ -345,6 +358,8 @@ static __always_inline void parse_ipv6(struct cursor *c, struct pkt *p, __u32 ro
 	__builtin_memcpy(p->src, &ip6->saddr, 16);
 	__builtin_memcpy(p->dst, &ip6->daddr, 16);
 	p->has_addrs = 1;
+	if (addr_is_v4_mapped(p->src) || addr_is_v4_mapped(p->dst))
+		goto malformed;
 	if (IPV6_HLEN + bpf_ntohs(ip6->payload_len) > room)
 		goto malformed;
 	p->proto = ip6->nexthdr;
@@ -500,6 +515,8 @@ static __always_inline void parse_quote(struct cursor *c, struct pkt *p, int dev
 			return;
 		__builtin_memcpy(src, &ip6->saddr, 16);
 		__builtin_memcpy(dst, &ip6->daddr, 16);
+		if (addr_is_v4_mapped(src) || addr_is_v4_mapped(dst))
+			return;
 		proto = ip6->nexthdr;
 		l4 = (void *)(ip6 + 1);
 	}

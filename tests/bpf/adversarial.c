@@ -25,6 +25,7 @@
 
 /* Flags of a step's argument. */
 #define A_DENIED 0x100 /* use the denied port pair */
+#define A_PEER	 0x200 /* the change is on the peer's side */
 
 static struct scn_ends ct_ends(const struct adv_ctx *c, const char *v4, const char *v6)
 {
@@ -578,6 +579,58 @@ static size_t b_frag_needed(struct pkt *p, const struct adv_ctx *c)
 	return pkt_finish(p);
 }
 
+/*
+ * The scanner's TCP flow to the PACS over IPv6, with the scanner's (or,
+ * with A_PEER, the PACS's) IPv4 address in IPv4-mapped form.
+ */
+static size_t b_v6_mapped(struct pkt *p, const struct adv_ctx *c)
+{
+	struct scn_ends e = ct_pacs(c);
+
+	if (c->arg & A_PEER)
+		e.peer_addr = "::ffff:" SCN_PACS_V4;
+	else
+		e.dev_addr = "::ffff:" SCN_CT_V4;
+	return tcp_pair_frame(p, c, &e, false, TCP_SYN);
+}
+
+/* b_tcp_out over IPv4 whatever the case's family. */
+static size_t b_tcp_out_v4(struct pkt *p, const struct adv_ctx *c)
+{
+	struct adv_ctx v4 = *c;
+
+	v4.v6 = false;
+	return b_tcp_out(p, &v4);
+}
+
+/* Packet too big to the scanner, quoting its IPv4 flow to the PACS in IPv4-mapped form. */
+static size_t b_toobig_quoting_mapped(struct pkt *p, const struct adv_ctx *c)
+{
+	struct scn_ends outer = {
+		.dir = WARD_DIR_TO_DEVICE,
+		.dev_mac = scn_ct_mac,
+		.dev_addr = SCN_CT_V6,
+		.peer_addr = SCN_GW_V6,
+	};
+	struct scn_ends quoted = {
+		.dir = WARD_DIR_FROM_DEVICE,
+		.dev_mac = scn_ct_mac,
+		.dev_addr = "::ffff:" SCN_CT_V4,
+		.peer_addr = "::ffff:" SCN_PACS_V4,
+	};
+	struct pkt_ipv6 ip = scn_ipv6(&outer), in = scn_ipv6(&quoted);
+	struct pkt_icmp err = {.type = ICMP6_PKT_TOOBIG, .rest = {0, 0, 0x05, 0x00}};
+	struct pkt_tcp tcp = scn_tcp(&quoted, SCN_DEV_PORT, SCN_PACS_PORT, TCP_ACK | TCP_PSH);
+
+	pkt_init(p);
+	scn_eth(p, &outer);
+	pkt_ipv6(p, &ip);
+	pkt_icmpv6(p, &err);
+	pkt_ipv6(p, &in);
+	pkt_tcp(p, &tcp);
+	return pkt_finish(p);
+}
+
 /* From the scanner's MAC with a source address it does not own. */
 static size_t b_spoofed_ip(struct pkt *p, const struct adv_ctx *c)
 {
@@ -781,6 +834,10 @@ const struct adv_case adv_cases[] = {
 	 {STEP(b_v6_chain, 6, PASS)}},
 	{"ipv6_chain_of_7_extension_headers_is_malformed", ADV_V6, ADV_DIRS, 0, 0, 1,
 	 {STEP(b_v6_chain, 7, DROP(MALFORMED))}},
+	{"ipv6_with_the_device_ipv4_address_in_mapped_form_is_malformed", ADV_V6, ADV_DIRS, 0, 0, 1,
+	 {STEP(b_v6_mapped, 0, DROP(MALFORMED))}},
+	{"ipv6_with_the_peer_ipv4_address_in_mapped_form_is_malformed", ADV_V6, ADV_DIRS, 0, 0, 1,
+	 {STEP(b_v6_mapped, A_PEER, DROP(MALFORMED))}},
 	{"ipv6_truncated_extension_header_is_malformed", ADV_V6, ADV_DIRS, 0, 0, 1,
 	 {STEP(b_v6_ext_truncated, 0, DROP(MALFORMED))}},
 	{"esp_has_no_ports_for_a_port_rule_and_is_no_rule", ADV_BOTH, ADV_XDP, 0, 0, 1,
@@ -861,6 +918,8 @@ const struct adv_case adv_cases[] = {
 	 {BACK(b_tcp_out, SYN, PASS), STEP(b_frag_needed, SCN_DEV_PORT, PASS)}},
 	{"frag_needed_quoting_no_flow_is_no_rule", ADV_BOTH, ADV_TC, 0, 0, 2,
 	 {BACK(b_tcp_out, SYN, PASS), STEP(b_frag_needed, SCN_DEV_PORT + 1, DROP(NO_RULE))}},
+	{"packet_too_big_quoting_an_ipv4_flow_in_mapped_form_is_no_rule", ADV_V6, ADV_TC, 0, 0, 2,
+	 {BACK(b_tcp_out_v4, SYN, PASS), STEP(b_toobig_quoting_mapped, 0, DROP(NO_RULE))}},
 
 	/* Source addresses, ARP and neighbour discovery. */
 	{"source_address_not_owned_from_device_mac_is_spoofed", ADV_BOTH, ADV_XDP, 0, 0, 1,

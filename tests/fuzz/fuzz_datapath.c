@@ -26,6 +26,7 @@
 #include "eval.h"
 #include "fuzz.h"
 #include "policy.h"
+#include "prefix.h"
 #include "datapath_policy.h"
 
 #define ETH_HLEN_      14
@@ -179,6 +180,9 @@ static size_t parse_v6(const uint8_t *f, size_t len, size_t off, struct ward_que
 		return 0;
 	memcpy(q->src, ip + 8, 16);
 	memcpy(q->dst, ip + 24, 16);
+	/* An IPv4-mapped address is malformed in an IPv6 header (test_adversarial). */
+	if (ward_ip_is_v4(q->src) || ward_ip_is_v4(q->dst))
+		return 0;
 	next = ip[6];
 	off += IPV6_HLEN;
 	for (n = 0; is_v6_ext(next); n++) {
